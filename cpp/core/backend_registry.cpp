@@ -1,0 +1,64 @@
+// The list of backends and the choice among them.
+#include <stdexcept>
+
+#include "backend.hpp"
+#include "errors.hpp"
+#include "simulated_backend.hpp"
+
+#ifdef PYSENS2_HAVE_SENS_BACKEND
+#include "../windows/sens_backend.hpp"
+#endif
+
+namespace pysens2 {
+namespace {
+
+const char* platform_name() {
+#if defined(_WIN32)
+    return "Windows";
+#elif defined(__APPLE__)
+    return "macOS";
+#elif defined(__linux__)
+    return "Linux";
+#else
+    return "this platform";
+#endif
+}
+
+BackendStatus sens_status() {
+#if defined(PYSENS2_HAVE_SENS_BACKEND)
+    return {"sens", true, "SENS logon events through the COM+ Event System"};
+#elif defined(_WIN32)
+    return {"sens", false, "this build of pysens2 was made without the Windows backend"};
+#else
+    return {"sens", false,
+            std::string("SENS is a Windows service; it does not exist on ") + platform_name()};
+#endif
+}
+
+}  // namespace
+
+std::vector<BackendStatus> backend_statuses() {
+    return {sens_status(),
+            {"simulated", true, "events come only from pysens2.testing (any platform)"}};
+}
+
+std::unique_ptr<Backend> make_backend(const std::string& name) {
+    if (name == "simulated") return std::make_unique<SimulatedBackend>();
+    if (name == "sens" || name == "auto") {
+        BackendStatus s = sens_status();
+        if (!s.available) {
+            std::string msg = "backend '" + name + "' is not available: " + s.reason;
+            if (name == "auto")
+                msg += ". There is no real session-event source here; use "
+                       "backend=\"simulated\" to drive a monitor from pysens2.testing";
+            throw BackendUnavailable(msg);
+        }
+#ifdef PYSENS2_HAVE_SENS_BACKEND
+        return make_sens_backend();
+#endif
+    }
+    throw std::invalid_argument("unknown backend '" + name +
+                                "'; expected one of 'auto', 'sens', 'simulated'");
+}
+
+}  // namespace pysens2

@@ -1,0 +1,89 @@
+#include "dispatcher.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <utility>
+
+namespace pysens2 {
+
+// Shared with the thread so it outlives a Dispatcher destroyed mid-delivery.
+struct Dispatcher::State {
+    std::shared_ptr<EventQueue> queue;
+    std::shared_ptr<DeliveryHandler> handler;
+    std::size_t batch_size;
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    std::thread::id thread_id;
+
+    void run() {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            thread_id = std::this_thread::get_id();
+        }
+        handler->thread_started();
+        std::vector<Event> batch;
+        batch.reserve(batch_size);
+        while (queue->pop_batch(batch, batch_size)) handler->deliver(batch);
+        handler->thread_finishing();
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            done = true;
+        }
+        done_cv.notify_all();
+    }
+};
+
+Dispatcher::Dispatcher(std::shared_ptr<EventQueue> queue, std::shared_ptr<DeliveryHandler> handler,
+                       std::size_t batch_size)
+    : state_(std::make_shared<State>()) {
+    state_->queue = std::move(queue);
+    state_->handler = std::move(handler);
+    state_->batch_size = batch_size ? batch_size : 1;
+}
+
+Dispatcher::~Dispatcher() {
+    std::lock_guard<std::mutex> join_lock(join_mutex_);
+    if (!thread_.joinable()) return;
+    // Destroyed from inside its own delivery: the thread finishes on its own.
+    if (on_dispatcher_thread()) thread_.detach();
+    else thread_.join();
+}
+
+void Dispatcher::start() {
+    std::shared_ptr<State> state = state_;
+    std::lock_guard<std::mutex> join_lock(join_mutex_);
+    thread_ = std::thread([state] { state->run(); });
+}
+
+bool Dispatcher::on_dispatcher_thread() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return std::this_thread::get_id() == state_->thread_id;
+}
+
+bool Dispatcher::finished() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->done;
+}
+
+bool Dispatcher::wait(std::optional<std::chrono::nanoseconds> timeout) {
+    {
+        std::lock_guard<std::mutex> join_lock(join_mutex_);
+        if (!thread_.joinable()) return true;  // never started, or joined already
+    }
+    if (on_dispatcher_thread()) return false;
+    {
+        std::unique_lock<std::mutex> lock(state_->mutex);
+        auto done = [&] { return state_->done; };
+        if (timeout) {
+            if (!state_->done_cv.wait_for(lock, *timeout, done)) return false;
+        } else {
+            state_->done_cv.wait(lock, done);
+        }
+    }
+    std::lock_guard<std::mutex> join_lock(join_mutex_);
+    if (thread_.joinable()) thread_.join();
+    return true;
+}
+
+}  // namespace pysens2

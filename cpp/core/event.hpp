@@ -1,0 +1,26 @@
+// One session event as the sink received it: plain data, no Python.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "event_types.hpp"
+
+namespace pysens2 {
+
+struct Event {
+    Source source = Source::Logon2_Logon;
+    bool has_session = false;   // ISensLogon carries no session id
+    std::uint32_t session_id = 0;
+    std::string user;           // UTF-8
+    std::int64_t monotonic_ns = 0;  // steady clock at receipt
+    std::int64_t wall_ns = 0;       // system clock (Unix epoch) at receipt
+
+    EventType type() const { return source_info(source).type; }
+};
+
+// Clock readings the sink stamps each event with.
+std::int64_t monotonic_now_ns();
+std::int64_t wall_now_ns();
+
+}  // namespace pysens2

@@ -1,0 +1,83 @@
+#include "event_queue.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace pysens2 {
+
+EventQueue::EventQueue(std::size_t capacity, Overflow overflow)
+    : capacity_(capacity), overflow_(overflow) {
+    if (capacity == 0) throw std::invalid_argument("queue capacity must be at least 1");
+}
+
+bool EventQueue::push(Event&& event) {
+    bool wake = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) return false;
+        if (events_.size() >= capacity_) {
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            if (overflow_ == Overflow::RefuseNewest) return false;
+            events_.pop_front();
+        }
+        events_.push_back(std::move(event));
+        wake = waiters_ > 0;
+    }
+    // Notify outside the lock so the woken consumer does not block on it.
+    if (wake) ready_.notify_all();
+    return true;
+}
+
+bool EventQueue::pop_batch(std::vector<Event>& out, std::size_t max) {
+    out.clear();
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++waiters_;
+    ready_.wait(lock, [&] { return closed_ || !events_.empty(); });
+    --waiters_;
+    while (!events_.empty() && out.size() < max) {
+        out.push_back(std::move(events_.front()));
+        events_.pop_front();
+    }
+    return !out.empty();
+}
+
+EventQueue::PopResult EventQueue::pop_for(Event& out, std::chrono::nanoseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ++waiters_;
+    bool ready = ready_.wait_for(lock, timeout, [&] { return closed_ || !events_.empty(); });
+    --waiters_;
+    if (!events_.empty()) {
+        out = std::move(events_.front());
+        events_.pop_front();
+        return PopResult::Event;
+    }
+    return ready ? PopResult::Closed : PopResult::Timeout;
+}
+
+void EventQueue::close(bool discard) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        if (discard) events_.clear();
+    }
+    ready_.notify_all();
+}
+
+void EventQueue::reopen() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events_.clear();
+    closed_ = false;
+    dropped_.store(0, std::memory_order_relaxed);
+}
+
+bool EventQueue::closed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_;
+}
+
+std::size_t EventQueue::size() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return events_.size();
+}
+
+}  // namespace pysens2

@@ -1,0 +1,62 @@
+// Bounded multi-producer queue of events. Producers (COM threads) never block:
+// when the queue is full the event is refused and counted. One consumer waits
+// without polling.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "event.hpp"
+
+namespace pysens2 {
+
+class EventQueue {
+public:
+    // What push() does when the queue holds `capacity` events already.
+    enum class Overflow { RefuseNewest, DiscardOldest };
+
+    explicit EventQueue(std::size_t capacity, Overflow overflow = Overflow::RefuseNewest);
+
+    // Never blocks. Returns false when the event was not stored: the queue is
+    // closed, or full under RefuseNewest (then dropped() grows). Under
+    // DiscardOldest a full queue loses its oldest event instead (counted too).
+    bool push(Event&& event);
+
+    // Waits until at least one event is queued or the queue is closed, then
+    // moves up to `max` events into `out` (which is cleared first). Returns
+    // false once the queue is closed and empty.
+    bool pop_batch(std::vector<Event>& out, std::size_t max);
+
+    enum class PopResult { Event, Timeout, Closed };
+    // Waits up to `timeout` for one event.
+    PopResult pop_for(Event& out, std::chrono::nanoseconds timeout);
+
+    // Closes the queue: pushes are refused from now on; queued events stay
+    // poppable unless `discard` is set. Wakes every waiter.
+    void close(bool discard = false);
+    // Empties the queue, reopens it and resets the counter.
+    void reopen();
+
+    bool closed() const;
+    std::size_t size() const;
+    std::size_t capacity() const { return capacity_; }
+    std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+
+private:
+    const std::size_t capacity_;
+    const Overflow overflow_;
+    mutable std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<Event> events_;
+    bool closed_ = false;
+    std::size_t waiters_ = 0;
+    std::atomic<std::uint64_t> dropped_{0};
+};
+
+}  // namespace pysens2

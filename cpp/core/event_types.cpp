@@ -1,0 +1,35 @@
+#include "event_types.hpp"
+
+#include <chrono>
+
+#include "event.hpp"
+
+namespace pysens2 {
+
+Source canonical_source(EventType type) {
+    switch (type) {
+        case EventType::Logon: return Source::Logon2_Logon;
+        case EventType::Logoff: return Source::Logon2_Logoff;
+        case EventType::PostShell: return Source::Logon2_PostShell;
+        case EventType::SessionDisconnect: return Source::Logon2_SessionDisconnect;
+        case EventType::SessionReconnect: return Source::Logon2_SessionReconnect;
+        case EventType::StartShell: return Source::Logon_StartShell;
+        case EventType::DisplayLock: return Source::Logon_DisplayLock;
+        case EventType::DisplayUnlock: return Source::Logon_DisplayUnlock;
+        case EventType::StartScreenSaver: return Source::Logon_StartScreenSaver;
+        case EventType::StopScreenSaver: return Source::Logon_StopScreenSaver;
+    }
+    return Source::Logon2_Logon;
+}
+
+std::int64_t monotonic_now_ns() {
+    using namespace std::chrono;
+    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::int64_t wall_now_ns() {
+    using namespace std::chrono;
+    return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace pysens2

@@ -1,0 +1,60 @@
+// One running monitor without Python: queue, sinks, backend and dispatcher,
+// and the order in which they are started and stopped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "backend.hpp"
+#include "dispatcher.hpp"
+
+namespace pysens2 {
+
+struct MonitorOptions {
+    std::string backend = "auto";
+    EventMask mask = kAllEvents;
+    std::size_t queue_size = 65536;
+    bool all_sessions = true;
+    std::size_t batch_size = 256;
+};
+
+class MonitorCore {
+public:
+    // Resolves the backend now, so an unavailable one fails at construction.
+    MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler);
+    ~MonitorCore();
+    MonitorCore(const MonitorCore&) = delete;
+    MonitorCore& operator=(const MonitorCore&) = delete;
+
+    // Throws StateError if running, ComError if the backend cannot connect.
+    void start();
+    // Disconnects the sinks, lets the dispatcher deliver what was queued
+    // (or drops it if `discard`), and waits up to `timeout` for it. Returns
+    // true once the dispatcher has finished; false if it is still delivering
+    // (timeout, or called from inside a delivery). A no-op when stopped.
+    bool stop(std::optional<std::chrono::nanoseconds> timeout, bool discard = false);
+
+    bool running() const;
+    std::uint64_t dropped() const { return queue_->dropped(); }
+    const MonitorOptions& options() const { return options_; }
+    const char* backend_name() const { return backend_->name(); }
+    std::uint32_t own_session() const { return backend_->own_session(); }
+    // New references to the live sinks; throws StateError when not running.
+    SinkPair sinks() const;
+
+private:
+    const MonitorOptions options_;
+    const std::shared_ptr<DeliveryHandler> handler_;
+    const std::shared_ptr<EventQueue> queue_;
+    const std::unique_ptr<Backend> backend_;
+    mutable std::mutex mutex_;
+    bool running_ = false;
+    SinkPair sinks_;
+    std::shared_ptr<Dispatcher> dispatcher_;
+};
+
+}  // namespace pysens2

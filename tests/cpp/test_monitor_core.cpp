@@ -1,0 +1,108 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "core/errors.hpp"
+#include "core/monitor_core.hpp"
+
+using namespace pysens2;
+using namespace std::chrono_literals;
+
+namespace {
+struct Counter : DeliveryHandler {
+    std::atomic<int> n{0};
+    std::atomic<int> starting_calls{0};
+    void starting() override { ++starting_calls; }
+    void deliver(std::vector<Event>& batch) override { n += static_cast<int>(batch.size()); }
+};
+
+MonitorOptions simulated(EventMask mask = kAllEvents) {
+    MonitorOptions o;
+    o.backend = "simulated";
+    o.mask = mask;
+    o.queue_size = 1000;
+    return o;
+}
+}  // namespace
+
+TEST_CASE("start, fire through the sinks, stop: events arrive and sinks are freed") {
+    long before = SinkCore::live_count();
+    auto h = std::make_shared<Counter>();
+    MonitorCore m(simulated(), h);
+    CHECK_FALSE(m.running());
+    CHECK_THROWS_AS(m.sinks(), StateError);
+    m.start();
+    CHECK(m.running());
+    CHECK_THROWS_AS(m.start(), StateError);
+    {
+        SinkPair s = m.sinks();
+        for (int i = 0; i < 10; ++i) s.logon2->Logon(nullptr, 0);
+    }
+    CHECK(m.stop(std::nullopt));
+    CHECK(h->n == 10);
+    CHECK(SinkCore::live_count() == before);
+    CHECK(m.stop(std::nullopt));  // stopping again is a no-op
+}
+
+TEST_CASE("a sink reference kept after stop is harmless: its events go nowhere") {
+    auto h = std::make_shared<Counter>();
+    MonitorCore m(simulated(), h);
+    m.start();
+    SinkPair kept = m.sinks();
+    m.stop(std::nullopt);
+    CHECK(kept.logon->DisplayLock(nullptr) == S_OK);
+    CHECK(h->n == 0);
+}
+
+TEST_CASE("restart works many times and calls starting() each time") {
+    auto h = std::make_shared<Counter>();
+    MonitorCore m(simulated(), h);
+    for (int i = 0; i < 200; ++i) {
+        m.start();
+        m.sinks().logon->DisplayUnlock(nullptr);
+        CHECK(m.stop(std::nullopt));
+    }
+    CHECK(h->n == 200);
+    CHECK(h->starting_calls == 200);
+}
+
+TEST_CASE("the mask keeps unwanted events out of the queue") {
+    auto h = std::make_shared<Counter>();
+    MonitorCore m(simulated(mask_of(EventType::DisplayLock)), h);
+    m.start();
+    SinkPair s = m.sinks();
+    s.logon->DisplayUnlock(nullptr);
+    s.logon->DisplayLock(nullptr);
+    m.stop(std::nullopt);
+    CHECK(h->n == 1);
+}
+
+TEST_CASE("unknown and unavailable backends fail at construction with a reason") {
+    auto h = std::make_shared<Counter>();
+    MonitorOptions o = simulated();
+    o.backend = "bogus";
+    CHECK_THROWS_AS(MonitorCore(o, h), std::invalid_argument);
+#ifndef PYSENS2_HAVE_SENS_BACKEND
+    o.backend = "sens";
+    CHECK_THROWS_AS(MonitorCore(o, h), BackendUnavailable);
+    o.backend = "auto";
+    try {
+        MonitorCore m(o, h);
+        FAIL("auto must not fall back silently");
+    } catch (const BackendUnavailable& e) {
+        CHECK(std::string(e.what()).find("simulated") != std::string::npos);
+    }
+#endif
+}
+
+TEST_CASE("concurrent stop calls from several threads all return") {
+    auto h = std::make_shared<Counter>();
+    MonitorCore m(simulated(), h);
+    m.start();
+    std::vector<std::thread> ts;
+    for (int i = 0; i < 8; ++i) ts.emplace_back([&] { m.stop(std::nullopt); });
+    for (auto& t : ts) t.join();
+    CHECK_FALSE(m.running());
+}
