@@ -25,5 +25,7 @@ inline const char16_t* as_utf16(const OLECHAR* s) { return reinterpret_cast<cons
 
 // "{D597BAB4-5B9F-11D1-8DD2-00AA004ABD5E}"
 std::string guid_to_string(const GUID& g);
+// Parses that form (braces optional, any case); false if malformed.
+bool guid_from_string(const std::string& text, GUID& out);
 
 }  // namespace pysens2

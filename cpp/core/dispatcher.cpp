@@ -24,7 +24,14 @@ struct Dispatcher::State {
         handler->thread_started();
         std::vector<Event> batch;
         batch.reserve(batch_size);
-        while (queue->pop_batch(batch, batch_size)) handler->deliver(batch);
+        while (queue->pop_batch(batch, batch_size)) {
+            // The handler reports its own errors; anything escaping it must
+            // not end the thread (std::terminate) or lose later events.
+            try {
+                handler->deliver(batch);
+            } catch (...) {
+            }
+        }
         handler->thread_finishing();
         {
             std::lock_guard<std::mutex> lock(mutex);

@@ -1,0 +1,155 @@
+// _native.Monitor and the module-level exit/backends functions.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "bindings.hpp"
+#include "core/errors.hpp"
+#include "native_monitor.hpp"
+#include "py_event.hpp"
+
+namespace pysens2 {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::optional<std::chrono::nanoseconds> to_duration(std::optional<double> seconds) {
+    if (!seconds) return std::nullopt;
+    if (std::isnan(*seconds) || *seconds < 0)
+        throw py::value_error("timeout must be a non-negative number of seconds or None");
+    // Anything beyond a century is "forever" and must not overflow.
+    if (*seconds > 3.0e9) return std::nullopt;
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(*seconds * 1e9));
+}
+
+// How often a waiting main thread wakes to let Python run signal handlers
+// (Ctrl+C). Only get() on the main thread does this; nothing else polls.
+constexpr auto kSignalSlice = std::chrono::milliseconds(100);
+
+}  // namespace
+
+NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
+                             bool all_sessions)
+    : delivery_(std::make_shared<PyDelivery>(queue_size)) {
+    MonitorOptions options;
+    options.backend = backend;
+    options.mask = mask;
+    options.queue_size = queue_size;
+    options.all_sessions = all_sessions;
+    core_ = std::make_unique<MonitorCore>(options, delivery_);
+}
+
+NativeMonitor::~NativeMonitor() {
+    {
+        py::gil_scoped_release release;
+        try {
+            core_->stop(std::nullopt, true);
+        } catch (...) {
+        }
+    }
+    delivery_->clear_python_refs();
+}
+
+void NativeMonitor::start() {
+    py::gil_scoped_release release;
+    core_->start();
+}
+
+bool NativeMonitor::stop(std::optional<double> timeout, bool discard) {
+    auto wait = to_duration(timeout);
+    py::gil_scoped_release release;
+    return core_->stop(wait, discard);
+}
+
+py::object NativeMonitor::get(std::optional<double> timeout, bool interruptible) {
+    auto limit = to_duration(timeout);
+    const auto deadline = limit ? Clock::now() + *limit : Clock::time_point::max();
+    Event e;
+    for (;;) {
+        auto left = limit ? std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now())
+                          : std::chrono::nanoseconds(std::chrono::hours(24));
+        if (left.count() < 0) left = std::chrono::nanoseconds(0);
+        if (interruptible && left > kSignalSlice) left = kSignalSlice;
+        EventQueue::PopResult r;
+        {
+            py::gil_scoped_release release;
+            r = delivery_->buffer().pop_for(e, left);
+        }
+        if (r == EventQueue::PopResult::Event) return to_python(e);
+        if (r == EventQueue::PopResult::Closed)
+            throw MonitorStopped("the monitor is stopped and every event it received has been "
+                                 "handed out");
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        if (limit && Clock::now() >= deadline) {
+            PyErr_SetString(PyExc_TimeoutError, "no session event arrived within the timeout");
+            throw py::error_already_set();
+        }
+    }
+}
+
+void bind_monitor(py::module_& m) {
+    py::class_<NativeMonitor> cls(
+        m, "Monitor", py::custom_type_setup([](PyHeapTypeObject* heap_type) {
+            // Callbacks often reference the object that owns the monitor:
+            // let the cycle collector see them.
+            auto* type = &heap_type->ht_type;
+            type->tp_flags |= Py_TPFLAGS_HAVE_GC;
+            type->tp_traverse = [](PyObject* self, visitproc visit, void* arg) {
+                Py_VISIT(Py_TYPE(self));
+                if (!py::detail::is_holder_constructed(self)) return 0;
+                return py::cast<NativeMonitor&>(py::handle(self)).delivery().traverse(visit, arg);
+            };
+            type->tp_clear = [](PyObject* self) {
+                if (py::detail::is_holder_constructed(self))
+                    py::cast<NativeMonitor&>(py::handle(self)).delivery().clear_python_refs();
+                return 0;
+            };
+        }));
+    cls.def(py::init<const std::string&, EventMask, std::size_t, bool>(), py::arg("backend"),
+            py::arg("mask"), py::arg("queue_size"), py::arg("all_sessions"))
+        .def("start", &NativeMonitor::start)
+        .def("stop", &NativeMonitor::stop, py::arg("timeout"), py::arg("discard") = false)
+        .def("get", &NativeMonitor::get, py::arg("timeout"), py::arg("interruptible"))
+        .def_property_readonly("running", &NativeMonitor::running)
+        .def_property_readonly("dropped", [](NativeMonitor& n) { return n.core().dropped(); })
+        .def_property_readonly("missed",
+                               [](NativeMonitor& n) { return n.delivery().buffer().dropped(); })
+        .def_property_readonly("backend",
+                               [](NativeMonitor& n) { return std::string(n.core().backend_name()); })
+        .def_property_readonly("own_session", [](NativeMonitor& n) { return n.core().own_session(); })
+        .def_property_readonly("mask", [](NativeMonitor& n) { return n.core().options().mask; })
+        .def("add_handler",
+             [](NativeMonitor& n, EventMask mask, py::object fn) {
+                 return n.delivery().add_handler(mask, std::move(fn));
+             },
+             py::arg("mask"), py::arg("fn"))
+        .def("remove_handler",
+             [](NativeMonitor& n, std::uint64_t id) { return n.delivery().remove_handler(id); },
+             py::arg("id"))
+        .def("set_error_handler",
+             [](NativeMonitor& n, py::object fn) { n.delivery().set_error_handler(std::move(fn)); },
+             py::arg("fn"))
+        .def("set_finished_hook",
+             [](NativeMonitor& n, py::object fn) { n.delivery().set_finished_hook(std::move(fn)); },
+             py::arg("fn"));
+
+    m.def("begin_interpreter_exit", &begin_interpreter_exit,
+          "Stop calling Python from dispatcher threads (atexit).");
+    m.def("backend_statuses", [] {
+        py::list out;
+        for (const auto& s : backend_statuses()) out.append(py::make_tuple(s.name, s.available, s.reason));
+        return out;
+    });
+    m.def("event_type_names", [] {
+        py::list out;
+        for (auto n : kEventTypeNames) out.append(std::string(n));
+        return out;
+    });
+    m.attr("DEFAULT_QUEUE_SIZE") = MonitorOptions{}.queue_size;
+}
+
+}  // namespace pysens2

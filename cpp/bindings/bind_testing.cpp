@@ -1,0 +1,338 @@
+// Test hooks behind pysens2.testing: they call the live sink objects through
+// their real COM interfaces (vtable, or GetIDsOfNames + Invoke) from native
+// threads, as the COM+ Event System would.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <deque>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bindings.hpp"
+#include "com/sink.hpp"
+#include "native_monitor.hpp"
+
+namespace pysens2 {
+
+namespace {
+
+// A BSTR owned for the duration of a call.
+class OwnedBstr {
+public:
+    OwnedBstr() = default;
+    explicit OwnedBstr(const py::object& utf16le) {
+        if (utf16le.is_none()) return;
+        std::string bytes = py::cast<py::bytes>(utf16le);
+        if (bytes.size() % 2) throw py::value_error("UTF-16LE data must have an even length");
+        b_ = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(bytes.data()),
+                               static_cast<UINT>(bytes.size() / 2));
+        if (!b_) throw std::bad_alloc();
+    }
+    ~OwnedBstr() { SysFreeString(b_); }
+    OwnedBstr(const OwnedBstr&) = delete;
+    OwnedBstr& operator=(const OwnedBstr&) = delete;
+    BSTR get() const { return b_; }
+
+private:
+    BSTR b_ = nullptr;
+};
+
+Source checked_source(int index) {
+    if (index < 0 || index >= static_cast<int>(kSourceCount))
+        throw py::value_error("source index out of range");
+    return static_cast<Source>(index);
+}
+
+IDispatch* dispatch_of(const SinkPair& s, SensInterface iface) {
+    return iface == SensInterface::Logon2 ? static_cast<IDispatch*>(s.logon2.get())
+                                          : static_cast<IDispatch*>(s.logon.get());
+}
+
+HRESULT call_vtable(const SinkPair& s, Source src, BSTR user, DWORD session) {
+    switch (src) {
+        case Source::Logon_Logon: return s.logon->Logon(user);
+        case Source::Logon_Logoff: return s.logon->Logoff(user);
+        case Source::Logon_StartShell: return s.logon->StartShell(user);
+        case Source::Logon_DisplayLock: return s.logon->DisplayLock(user);
+        case Source::Logon_DisplayUnlock: return s.logon->DisplayUnlock(user);
+        case Source::Logon_StartScreenSaver: return s.logon->StartScreenSaver(user);
+        case Source::Logon_StopScreenSaver: return s.logon->StopScreenSaver(user);
+        case Source::Logon2_Logon: return s.logon2->Logon(user, session);
+        case Source::Logon2_Logoff: return s.logon2->Logoff(user, session);
+        case Source::Logon2_SessionDisconnect: return s.logon2->SessionDisconnect(user, session);
+        case Source::Logon2_SessionReconnect: return s.logon2->SessionReconnect(user, session);
+        case Source::Logon2_PostShell: return s.logon2->PostShell(user, session);
+    }
+    return E_INVALIDARG;
+}
+
+// The late-bound route: resolve the method by name, then Invoke.
+HRESULT call_dispatch(const SinkPair& s, Source src, BSTR user, DWORD session) {
+    const SourceInfo& info = source_info(src);
+    IDispatch* d = dispatch_of(s, info.iface);
+    std::u16string name(info.method.begin(), info.method.end());
+    LPOLESTR names[] = {reinterpret_cast<LPOLESTR>(name.data())};
+    DISPID id = DISPID_UNKNOWN;
+    HRESULT hr = d->GetIDsOfNames(IID_NULL, names, 1, 0, &id);
+    if (FAILED(hr)) return hr;
+    VARIANT args[2];
+    VariantInit(&args[0]);
+    VariantInit(&args[1]);
+    UINT n = 1;
+    if (info.iface == SensInterface::Logon2) {
+        args[0].vt = VT_UI4;  // last parameter first
+        args[0].ulVal = session;
+        n = 2;
+    }
+    args[n - 1].vt = VT_BSTR;
+    args[n - 1].bstrVal = user;
+    DISPPARAMS params{args, nullptr, n, 0};
+    UINT arg_err = 0;
+    return d->Invoke(id, IID_NULL, 0, DISPATCH_METHOD, &params, nullptr, nullptr, &arg_err);
+}
+
+using Caller = HRESULT (*)(const SinkPair&, Source, BSTR, DWORD);
+
+Caller caller_for(const std::string& via) {
+    if (via == "vtable") return &call_vtable;
+    if (via == "dispatch") return &call_dispatch;
+    throw py::value_error("via must be 'vtable' or 'dispatch', got '" + via + "'");
+}
+
+// Runs `fn` on a fresh native thread with the GIL released, and waits.
+template <class Fn>
+void on_native_thread(Fn&& fn) {
+    py::gil_scoped_release release;
+    std::thread t(std::forward<Fn>(fn));
+    t.join();
+}
+
+// VARIANTs built from (vt, value) pairs; owns everything they point at.
+class VariantArgs {
+public:
+    explicit VariantArgs(const py::list& specs) {
+        for (const auto& spec : specs) args_.push_back(build(py::reinterpret_borrow<py::object>(spec)));
+    }
+    ~VariantArgs() {
+        for (BSTR b : bstrs_) SysFreeString(b);
+    }
+    VariantArgs(const VariantArgs&) = delete;
+    VariantArgs& operator=(const VariantArgs&) = delete;
+    std::vector<VARIANT>& args() { return args_; }
+
+private:
+    VARIANT build(const py::object& spec) {
+        auto pair = spec.cast<py::tuple>();
+        if (pair.size() != 2) throw py::value_error("a VARIANT spec is a (vt, value) pair");
+        const auto vt = pair[0].cast<std::uint16_t>();
+        py::object value = pair[1];
+        VARIANT v;
+        VariantInit(&v);
+        const VARTYPE base = vt & VT_TYPEMASK;
+        if (vt & VT_BYREF) {
+            if (value.is_none()) {
+                v.vt = vt;
+                v.byref = nullptr;
+                return v;
+            }
+            if (base == VT_VARIANT) {
+                storage_.push_back(build(value));
+            } else {
+                storage_.push_back(build(py::make_tuple(base, value)));
+            }
+            VARIANT& target = storage_.back();
+            // Every union member starts at the same address; DECIMAL overlays
+            // the whole VARIANT, and VT_VARIANT points at the VARIANT itself.
+            if (base == VT_VARIANT) v.pvarVal = &target;
+            else if (base == VT_DECIMAL) v.pdecVal = &target.decVal;
+            else v.byref = &target.llVal;
+            v.vt = vt;
+            return v;
+        }
+        switch (base) {
+            case VT_EMPTY:
+            case VT_NULL: break;
+            case VT_BSTR: {
+                OwnedBstr tmp(value);
+                BSTR b = nullptr;
+                if (tmp.get()) b = SysAllocStringLen(tmp.get(), SysStringLen(tmp.get()));
+                if (b) bstrs_.push_back(b);
+                v.bstrVal = b;
+                break;
+            }
+            case VT_R4: v.fltVal = value.cast<float>(); break;
+            case VT_R8: v.dblVal = value.cast<double>(); break;
+            case VT_DATE: v.date = value.cast<double>(); break;
+            case VT_DECIMAL: {
+                auto t = value.cast<py::tuple>();
+                if (t.size() != 4) throw py::value_error("VT_DECIMAL value is (scale, sign, hi32, lo64)");
+                DECIMAL d{};
+                d.scale = t[0].cast<BYTE>();
+                d.sign = t[1].cast<BYTE>();
+                d.Hi32 = t[2].cast<ULONG>();
+                d.Lo64 = t[3].cast<ULONGLONG>();
+                v.decVal = d;
+                break;
+            }
+            case VT_DISPATCH:
+            case VT_UNKNOWN:
+                if (!value.is_none()) throw py::value_error("VT_DISPATCH/VT_UNKNOWN take None only");
+                v.punkVal = nullptr;
+                break;
+            default: {
+                // Integers (and any other VARTYPE, valid or not) take raw bits.
+                if (!py::isinstance<py::int_>(value))
+                    throw py::type_error("VARTYPE " + std::to_string(vt) + " takes an int value");
+                v.ullVal = PyLong_AsUnsignedLongLongMask(value.ptr());
+                if (PyErr_Occurred()) throw py::error_already_set();
+                break;
+            }
+        }
+        v.vt = vt;
+        return v;
+    }
+
+    std::vector<VARIANT> args_;
+    std::deque<VARIANT> storage_;  // stable addresses for VT_BYREF targets
+    std::vector<BSTR> bstrs_;
+};
+
+SensInterface iface_of(int index) {
+    if (index == 0) return SensInterface::Logon;
+    if (index == 1) return SensInterface::Logon2;
+    throw py::value_error("interface must be 0 (ISensLogon) or 1 (ISensLogon2)");
+}
+
+GUID parse_iid(const std::string& text) {
+    GUID g;
+    if (!guid_from_string(text, g))
+        throw py::value_error("not a GUID: '" + text + "' (expected {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX})");
+    return g;
+}
+
+}  // namespace
+
+void bind_testing(py::module_& m) {
+    m.def("fire",
+          [](NativeMonitor& mon, int source, py::object user_utf16le, std::uint32_t session,
+             const std::string& via) {
+              Caller call = caller_for(via);
+              Source src = checked_source(source);
+              SinkPair sinks = mon.core().sinks();
+              OwnedBstr user(user_utf16le);
+              HRESULT hr = S_OK;
+              on_native_thread([&] { hr = call(sinks, src, user.get(), session); });
+              return static_cast<std::uint32_t>(hr);
+          },
+          py::arg("monitor"), py::arg("source"), py::arg("user_utf16le"), py::arg("session_id"),
+          py::arg("via"));
+
+    m.def("fire_burst",
+          [](NativeMonitor& mon, int source, std::size_t threads, std::size_t count,
+             const std::string& via) {
+              Caller call = caller_for(via);
+              Source src = checked_source(source);
+              SinkPair sinks = mon.core().sinks();
+              on_native_thread([&] {
+                  std::vector<std::thread> producers;
+                  for (std::size_t t = 0; t < threads; ++t)
+                      producers.emplace_back([&, t] {
+                          std::u16string name = u"producer-";
+                          for (char c : std::to_string(t)) name.push_back(static_cast<char16_t>(c));
+                          BSTR user = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(name.data()),
+                                                        static_cast<UINT>(name.size()));
+                          for (std::size_t i = 0; i < count; ++i)
+                              call(sinks, src, user, static_cast<DWORD>(i));
+                          SysFreeString(user);
+                      });
+                  for (auto& p : producers) p.join();
+              });
+          },
+          py::arg("monitor"), py::arg("source"), py::arg("threads"), py::arg("count"),
+          py::arg("via"));
+
+    m.def("invoke",
+          [](NativeMonitor& mon, int iface, std::int32_t dispid, py::list specs, std::uint16_t flags,
+             std::vector<std::int32_t> named, std::optional<std::string> iid) {
+              SinkPair sinks = mon.core().sinks();
+              IDispatch* d = dispatch_of(sinks, iface_of(iface));
+              VariantArgs args(specs);
+              GUID riid = iid ? parse_iid(*iid) : IID_NULL;
+              DISPPARAMS params{args.args().data(), named.empty() ? nullptr : named.data(),
+                                static_cast<UINT>(args.args().size()),
+                                static_cast<UINT>(named.size())};
+              UINT arg_err = 0xFFFFFFFFu;
+              HRESULT hr = S_OK;
+              on_native_thread([&] {
+                  VARIANT result;
+                  VariantInit(&result);
+                  hr = d->Invoke(dispid, riid, 0, flags, &params, &result, nullptr, &arg_err);
+                  VariantClear(&result);
+              });
+              py::object err = arg_err == 0xFFFFFFFFu ? py::object(py::none()) : py::int_(arg_err);
+              return py::make_tuple(static_cast<std::uint32_t>(hr), err);
+          },
+          py::arg("monitor"), py::arg("interface"), py::arg("dispid"), py::arg("args"),
+          py::arg("flags"), py::arg("named"), py::arg("iid"));
+
+    m.def("get_ids_of_names",
+          [](NativeMonitor& mon, int iface, std::vector<std::u16string> names,
+             std::optional<std::string> iid) {
+              SinkPair sinks = mon.core().sinks();
+              IDispatch* d = dispatch_of(sinks, iface_of(iface));
+              std::vector<LPOLESTR> ptrs;
+              for (auto& n : names) ptrs.push_back(reinterpret_cast<LPOLESTR>(n.data()));
+              std::vector<DISPID> ids(names.size(), 0);
+              GUID riid = iid ? parse_iid(*iid) : IID_NULL;
+              HRESULT hr = d->GetIDsOfNames(riid, ptrs.data(), static_cast<UINT>(ptrs.size()), 0,
+                                            ids.data());
+              return py::make_tuple(static_cast<std::uint32_t>(hr), ids);
+          },
+          py::arg("monitor"), py::arg("interface"), py::arg("names"), py::arg("iid"));
+
+    m.def("query_interface",
+          [](NativeMonitor& mon, int iface, const std::string& iid) {
+              SinkPair sinks = mon.core().sinks();
+              IUnknown* obj = dispatch_of(sinks, iface_of(iface));
+              GUID g = parse_iid(iid);
+              void* p = reinterpret_cast<void*>(1);
+              HRESULT hr = obj->QueryInterface(g, &p);
+              bool same_identity = false;
+              if (SUCCEEDED(hr)) {
+                  void* unk = nullptr;
+                  static_cast<IUnknown*>(p)->QueryInterface(IID_IUnknown, &unk);
+                  void* own = nullptr;
+                  obj->QueryInterface(IID_IUnknown, &own);
+                  same_identity = unk == own;
+                  static_cast<IUnknown*>(unk)->Release();
+                  static_cast<IUnknown*>(own)->Release();
+                  static_cast<IUnknown*>(p)->Release();
+              }
+              return py::make_tuple(static_cast<std::uint32_t>(hr), p == nullptr, same_identity);
+          },
+          py::arg("monitor"), py::arg("interface"), py::arg("iid"));
+
+    m.def("sink_refcount",
+          [](NativeMonitor& mon, int iface) {
+              SinkPair sinks = mon.core().sinks();  // holds one reference itself
+              IUnknown* obj = dispatch_of(sinks, iface_of(iface));
+              obj->AddRef();
+              return obj->Release() - 1;
+          },
+          py::arg("monitor"), py::arg("interface"));
+
+    m.def("live_sinks", [] { return SinkCore::live_count(); });
+    m.def("source_names", [] {
+        py::list out;
+        for (const auto& s : kSources) out.append(std::string(s.qualified));
+        return out;
+    });
+    m.def("canonical_source", [](int type) {
+        if (type < 0 || type >= static_cast<int>(kEventTypeCount))
+            throw py::value_error("event type index out of range");
+        return static_cast<int>(canonical_source(static_cast<EventType>(type)));
+    });
+}
+
+}  // namespace pysens2

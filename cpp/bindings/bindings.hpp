@@ -1,0 +1,13 @@
+// One function per bound area; module.cpp calls them in order.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace pysens2 {
+
+void register_errors(pybind11::module_& m);
+void bind_event(pybind11::module_& m);
+void bind_monitor(pybind11::module_& m);
+void bind_testing(pybind11::module_& m);
+
+}  // namespace pysens2

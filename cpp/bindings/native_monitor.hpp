@@ -1,0 +1,36 @@
+// The object behind pysens2.SessionMonitor: a MonitorCore plus its Python
+// delivery. Every call that may wait releases the GIL first.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/monitor_core.hpp"
+#include "py_delivery.hpp"
+
+namespace pysens2 {
+
+class NativeMonitor {
+public:
+    NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
+                  bool all_sessions);
+    ~NativeMonitor();
+
+    void start();
+    bool stop(std::optional<double> timeout, bool discard);
+    bool running() const { return core_->running(); }
+    // Waits for the next event; raises TimeoutError or MonitorStopped.
+    py::object get(std::optional<double> timeout, bool interruptible);
+
+    PyDelivery& delivery() { return *delivery_; }
+    MonitorCore& core() { return *core_; }
+
+private:
+    std::shared_ptr<PyDelivery> delivery_;
+    std::unique_ptr<MonitorCore> core_;
+};
+
+}  // namespace pysens2

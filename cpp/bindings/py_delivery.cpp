@@ -1,0 +1,181 @@
+#include "py_delivery.hpp"
+
+#include <string>
+
+#include "py_event.hpp"
+
+namespace pysens2 {
+
+namespace {
+std::atomic<bool> g_exiting{false};
+}
+
+void begin_interpreter_exit() { g_exiting.store(true); }
+bool interpreter_exiting() { return g_exiting.load(); }
+
+PyDelivery::PyDelivery(std::size_t buffer_capacity)
+    : table_(std::make_shared<Table>()),
+      buffer_(buffer_capacity, EventQueue::Overflow::DiscardOldest) {
+    buffer_.close();  // get() on a monitor never started reports it stopped
+}
+
+std::uint64_t PyDelivery::add_handler(EventMask mask, py::object fn) {
+    auto h = std::make_shared<Handler>();
+    h->mask = mask;
+    h->fn = std::move(fn);
+    std::lock_guard<std::mutex> lock(mutex_);
+    h->id = next_id_++;
+    auto table = std::make_shared<Table>(*table_);
+    table->push_back(h);
+    table_ = std::move(table);
+    handler_count_.store(table_->size());
+    return h->id;
+}
+
+bool PyDelivery::remove_handler(std::uint64_t id) {
+    std::shared_ptr<const Table> old;  // released after the lock, GIL still held
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto table = std::make_shared<Table>();
+    bool found = false;
+    for (const auto& h : *table_) {
+        if (h->id == id) {
+            h->active.store(false);  // a delivery holding an old snapshot skips it
+            found = true;
+        } else {
+            table->push_back(h);
+        }
+    }
+    old = std::move(table_);
+    table_ = std::move(table);
+    handler_count_.store(table_->size());
+    return found;
+}
+
+std::size_t PyDelivery::handler_count() const { return handler_count_.load(); }
+
+void PyDelivery::set_error_handler(py::object fn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(on_error_, fn);
+}
+
+void PyDelivery::set_finished_hook(py::object fn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(finished_hook_, fn);
+}
+
+void PyDelivery::clear_python_refs() {
+    std::shared_ptr<const Table> old;
+    py::object on_error, hook;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const auto& h : *table_) h->active.store(false);
+        old = std::exchange(table_, std::make_shared<Table>());
+        handler_count_.store(0);
+        on_error = std::move(on_error_);
+        hook = std::move(finished_hook_);
+    }
+    // Decrefs happen here, outside the lock: they may run arbitrary __del__.
+}
+
+int PyDelivery::traverse(visitproc visit, void* arg) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& h : *table_) Py_VISIT(h->fn.ptr());
+    Py_VISIT(on_error_.ptr());
+    Py_VISIT(finished_hook_.ptr());
+    return 0;
+}
+
+std::shared_ptr<const PyDelivery::Table> PyDelivery::snapshot() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return table_;
+}
+
+void PyDelivery::starting() { buffer_.reopen(); }
+
+void PyDelivery::thread_started() {
+    if (interpreter_exiting()) return;
+    // One thread state for the thread's life: each batch then only swaps the GIL.
+    gilstate_ = PyGILState_Ensure();
+    tstate_ = PyEval_SaveThread();
+}
+
+void PyDelivery::report(py::error_already_set& error, const py::object& event, const Handler& h) {
+    py::object on_error;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        on_error = on_error_;
+    }
+    if (on_error && !on_error.is_none()) {
+        try {
+            on_error(error.value(), event);
+            return;
+        } catch (py::error_already_set& e) {
+            e.discard_as_unraisable("pysens2: the on_error handler raised while handling an "
+                                    "exception from a callback");
+            return;
+        }
+    }
+    std::string context = "pysens2 callback " + std::string(py::repr(h.fn)) + " for " +
+                          std::string(py::repr(event));
+    error.discard_as_unraisable(context.c_str());
+}
+
+void PyDelivery::call_handlers(const Event& e) {
+    std::shared_ptr<const Table> table = snapshot();
+    const EventMask bit = mask_of(e.type());
+    py::object event;
+    for (const auto& h : *table) {
+        if (!(h->mask & bit) || !h->active.load(std::memory_order_relaxed)) continue;
+        try {
+            if (!event) event = to_python(e);
+            PyObject* r = PyObject_CallOneArg(h->fn.ptr(), event.ptr());
+            if (!r) throw py::error_already_set();
+            Py_DECREF(r);
+        } catch (py::error_already_set& err) {
+            report(err, event ? event : py::object(py::none()), *h);
+        }
+        if (interpreter_exiting()) return;
+    }
+}
+
+void PyDelivery::deliver(std::vector<Event>& batch) {
+    if (tstate_ && handler_count() > 0 && !interpreter_exiting()) {
+        PyEval_RestoreThread(tstate_);
+        for (const Event& e : batch) {
+            if (interpreter_exiting()) break;
+            try {
+                call_handlers(e);
+            } catch (...) {
+                // A C++ error building one event must not cost the rest.
+                PyErr_Clear();
+            }
+        }
+        tstate_ = PyEval_SaveThread();
+    }
+    for (Event& e : batch) buffer_.push(std::move(e));
+}
+
+void PyDelivery::thread_finishing() {
+    // Closing after the last delivery lets get() hand out everything first.
+    buffer_.close();
+    if (!tstate_) return;
+    PyEval_RestoreThread(tstate_);
+    if (!interpreter_exiting()) {
+        py::object hook;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            hook = finished_hook_;
+        }
+        if (hook && !hook.is_none()) {
+            try {
+                hook();
+            } catch (py::error_already_set& e) {
+                e.discard_as_unraisable("pysens2 monitor shutdown hook");
+            }
+        }
+    }
+    tstate_ = nullptr;
+    PyGILState_Release(gilstate_);  // destroys the thread state, releases the GIL
+}
+
+}  // namespace pysens2

@@ -1,0 +1,346 @@
+"""SessionMonitor: the public face of one native monitor."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import collections
+import functools
+import threading
+import weakref
+from types import TracebackType
+from typing import Any, AsyncIterator, Callable, Iterator, Optional, Union, overload
+
+from . import _native
+from ._errors import MonitorStopped
+from ._native import SessionEvent
+from ._types import EventType, EventTypeLike, mask_of, parse_event_type, parse_event_types
+
+__all__ = ["Callback", "ErrorHandler", "EventStream", "Handle", "SessionMonitor"]
+
+Callback = Callable[[SessionEvent], object]
+ErrorHandler = Callable[[BaseException, SessionEvent], object]
+
+BACKENDS = ("auto", "sens", "simulated")
+MAX_QUEUE_SIZE = 1 << 24
+
+# Started monitors are kept alive until stopped, as running threads are, and
+# are stopped before the interpreter finalizes.
+_RUNNING: set[SessionMonitor] = set()
+_RUNNING_LOCK = threading.Lock()
+_EXIT_TIMEOUT = 5.0
+
+
+def _check_timeout(timeout: object) -> Optional[float]:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(
+            f"timeout must be a number of seconds or None, not {type(timeout).__name__}"
+        )
+    if not timeout >= 0:  # also rejects NaN
+        raise ValueError(f"timeout must be >= 0 seconds or None, got {timeout!r}")
+    return float(timeout)
+
+
+class Handle:
+    """A registered callback. ``remove()`` unregisters it; calling the handle
+    calls the callback, so ``@monitor.on(...)`` leaves a usable function."""
+
+    __slots__ = ("__weakref__", "_id", "_monitor", "callback", "event_type")
+
+    def __init__(
+        self, monitor: SessionMonitor, handler_id: int, event_type: EventType, callback: Callback
+    ) -> None:
+        self._monitor = weakref.ref(monitor)
+        self._id = handler_id
+        self.event_type = event_type
+        self.callback = callback
+
+    def remove(self) -> bool:
+        """Unregister the callback. Returns False if it was already removed.
+
+        Once this returns, the callback is not called again, except for a call
+        already running on the dispatcher thread.
+        """
+        monitor = self._monitor()
+        return monitor is not None and monitor._native.remove_handler(self._id)
+
+    def __call__(self, event: SessionEvent) -> object:
+        return self.callback(event)
+
+    def __repr__(self) -> str:
+        return f"<pysens2.Handle {self.event_type.name} -> {self.callback!r}>"
+
+
+class SessionMonitor:
+    """Receives SENS session events and hands them to Python.
+
+    Events reach callbacks registered with :meth:`on` (called on the monitor's
+    dispatcher thread), :meth:`get` and iteration (``for event in monitor``),
+    and :meth:`events` for asyncio. Each is independent: every event goes to
+    all of them.
+    """
+
+    def __init__(
+        self,
+        events: Optional[Union[EventTypeLike, Any]] = None,
+        *,
+        backend: str = "auto",
+        queue_size: int = _native.DEFAULT_QUEUE_SIZE,
+        on_error: Optional[ErrorHandler] = None,
+    ) -> None:
+        self._events = parse_event_types(events)
+        if not isinstance(backend, str):
+            raise TypeError(f"backend must be a str, not {type(backend).__name__}")
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}; expected one of: {', '.join(BACKENDS)}")
+        if isinstance(queue_size, bool) or not isinstance(queue_size, int):
+            raise TypeError(f"queue_size must be an int, not {type(queue_size).__name__}")
+        if not 1 <= queue_size <= MAX_QUEUE_SIZE:
+            raise ValueError(f"queue_size must be between 1 and {MAX_QUEUE_SIZE}, got {queue_size}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError("on_error must be a callable (exception, event) or None")
+        self._queue_size = queue_size
+        self._native = _native.Monitor(backend, mask_of(self._events), queue_size, True)
+        self._native.set_error_handler(on_error)
+        self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
+        # A weak reference: the hook must not keep the monitor alive.
+        self._native.set_finished_hook(functools.partial(_dispatcher_finished, weakref.ref(self)))
+
+    # -- configuration ------------------------------------------------------
+    @property
+    def events(self) -> frozenset[EventType]:
+        """The event types this monitor receives."""
+        return self._events
+
+    @property
+    def backend(self) -> str:
+        """The backend in use: "sens" or "simulated"."""
+        return self._native.backend
+
+    @property
+    def queue_size(self) -> int:
+        return self._queue_size
+
+    @property
+    def running(self) -> bool:
+        return self._native.running
+
+    @property
+    def dropped(self) -> int:
+        """Events refused since start() because the native queue was full."""
+        return self._native.dropped
+
+    @property
+    def missed(self) -> int:
+        """Events that get()/iteration never saw: their buffer (queue_size
+        events) overflowed and lost the oldest. Callbacks are unaffected."""
+        return self._native.missed
+
+    # -- callbacks ------------------------------------------------------------
+    @overload
+    def on(self, event_type: EventTypeLike, callback: Callback) -> Handle: ...
+    @overload
+    def on(self, event_type: EventTypeLike, callback: None = None) -> Callable[[Callback], Handle]: ...
+
+    def on(
+        self, event_type: EventTypeLike, callback: Optional[Callback] = None
+    ) -> Union[Handle, Callable[[Callback], Handle]]:
+        """Call ``callback(event)`` for each event of ``event_type``.
+
+        Returns a :class:`Handle`; without ``callback`` returns a decorator.
+        Callbacks run on the dispatcher thread, one at a time, in arrival order.
+        """
+        etype = parse_event_type(event_type)
+        if etype not in self._events:
+            listened = ", ".join(sorted(t.name for t in self._events))
+            raise ValueError(
+                f"this monitor does not receive {etype.name} (it receives: {listened}); "
+                "list it in SessionMonitor(events=...)"
+            )
+        if callback is None:
+            return functools.partial(self._register, etype)
+        return self._register(etype, callback)
+
+    def _register(self, etype: EventType, callback: Callback) -> Handle:
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, not {type(callback).__name__}")
+        handler_id = self._native.add_handler(etype.bit, callback)
+        return Handle(self, handler_id, etype, callback)
+
+    # -- lifecycle ------------------------------------------------------------
+    def start(self) -> SessionMonitor:
+        """Connect to the event source and start the dispatcher thread.
+
+        Raises RuntimeError if already running, ComError if subscribing fails.
+        """
+        self._native.start()
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
+        return self
+
+    def stop(self, timeout: Optional[float] = None) -> bool:
+        """Disconnect, deliver the events already received, and stop.
+
+        Returns True once the dispatcher thread has finished; False if it is
+        still in a callback after ``timeout`` seconds, or if called from inside
+        a callback (it then finishes as soon as that callback returns). Safe
+        from any thread; stopping a stopped monitor does nothing.
+        """
+        seconds = _check_timeout(timeout)
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
+        return self._native.stop(seconds)
+
+    def __enter__(self) -> SessionMonitor:
+        if not self.running:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    # -- pulling events -------------------------------------------------------
+    def get(self, timeout: Optional[float] = None) -> SessionEvent:
+        """Wait for the next event, without holding the GIL.
+
+        Raises TimeoutError after ``timeout`` seconds, MonitorStopped once the
+        monitor is stopped and every event it received has been returned.
+        Ctrl+C interrupts the wait on the main thread.
+        """
+        seconds = _check_timeout(timeout)
+        interruptible = threading.current_thread() is threading.main_thread()
+        return self._native.get(seconds, interruptible)
+
+    def __iter__(self) -> Iterator[SessionEvent]:
+        """Yield events until the monitor is stopped."""
+        while True:
+            try:
+                yield self.get()
+            except MonitorStopped:
+                return
+
+    def events(self, *event_types: EventTypeLike) -> EventStream:
+        """An async iterator of events, for ``async for`` in a running loop.
+
+        Events reach the loop through ``call_soon_threadsafe``; the stream ends
+        when the monitor stops. Must be called while the monitor is running.
+        """
+        loop = asyncio.get_running_loop()
+        wanted = parse_event_types(event_types) if event_types else self._events
+        unknown = wanted - self._events
+        if unknown:
+            raise ValueError(
+                "this monitor does not receive "
+                + ", ".join(sorted(t.name for t in unknown))
+                + "; list them in SessionMonitor(events=...)"
+            )
+        if not self.running:
+            raise MonitorStopped("start the monitor before asking for its events()")
+        stream = EventStream(self, mask_of(wanted), loop)
+        self._streams.add(stream)
+        return stream
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<pysens2.SessionMonitor backend={self.backend!r} {state} events={len(self._events)}>"
+
+
+class EventStream(AsyncIterator[SessionEvent]):
+    """Events of one monitor, delivered to one asyncio loop."""
+
+    def __init__(self, monitor: SessionMonitor, mask: int, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._buffer: collections.deque[SessionEvent] = collections.deque(maxlen=monitor.queue_size)
+        self._waiter: Optional[asyncio.Future[None]] = None
+        self._closed = False
+        self._monitor = weakref.ref(monitor)
+        self.missed = 0
+        self._handler_id = monitor._native.add_handler(mask, self._from_dispatcher)
+
+    # Dispatcher thread.
+    def _from_dispatcher(self, event: SessionEvent) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._push, event)
+        except RuntimeError:  # the loop is closed: nobody will read us again
+            self._detach()
+
+    def _finish_threadsafe(self) -> None:
+        try:
+            self._loop.call_soon_threadsafe(self._finish)
+        except RuntimeError:
+            pass
+
+    # Loop thread.
+    def _push(self, event: SessionEvent) -> None:
+        if self._closed:
+            return
+        if len(self._buffer) == self._buffer.maxlen:
+            self.missed += 1
+        self._buffer.append(event)
+        self._wake()
+
+    def _finish(self) -> None:
+        self._closed = True
+        self._detach()
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def _detach(self) -> None:
+        monitor = self._monitor()
+        if monitor is not None:
+            monitor._native.remove_handler(self._handler_id)
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> SessionEvent:
+        while not self._buffer:
+            if self._closed:
+                raise StopAsyncIteration
+            self._waiter = self._loop.create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._buffer.popleft()
+
+    async def aclose(self) -> None:
+        """Stop receiving; events not yet read are discarded."""
+        self._finish()
+        self._buffer.clear()
+
+    async def __aenter__(self) -> EventStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def _dispatcher_finished(ref: weakref.ref[SessionMonitor]) -> None:
+    # Runs on the dispatcher thread after its last delivery.
+    monitor = ref()
+    if monitor is not None:
+        for stream in list(monitor._streams):
+            stream._finish_threadsafe()
+
+
+@atexit.register
+def _stop_all_at_exit() -> None:
+    # Dispatchers must not call Python once finalization begins: stop them
+    # first, dropping events not yet delivered.
+    _native.begin_interpreter_exit()
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+        _RUNNING.clear()
+    for monitor in running:
+        monitor._native.stop(_EXIT_TIMEOUT, discard=True)

@@ -1,0 +1,91 @@
+"""Event types and how callers may name them."""
+
+from __future__ import annotations
+
+import enum
+from typing import Iterable, Union
+
+__all__ = ["EventType", "EventTypeLike", "parse_event_type", "parse_event_types"]
+
+
+class EventType(enum.Enum):
+    """The ten SENS logon events.
+
+    The first five arrive through ISensLogon2 and carry a session id; the rest
+    arrive through ISensLogon and carry only the user name.
+    """
+
+    LOGON = "logon"
+    LOGOFF = "logoff"
+    POST_SHELL = "post_shell"
+    SESSION_DISCONNECT = "session_disconnect"
+    SESSION_RECONNECT = "session_reconnect"
+    START_SHELL = "start_shell"
+    DISPLAY_LOCK = "display_lock"
+    DISPLAY_UNLOCK = "display_unlock"
+    START_SCREEN_SAVER = "start_screen_saver"
+    STOP_SCREEN_SAVER = "stop_screen_saver"
+
+    @property
+    def has_session_id(self) -> bool:
+        """Whether events of this type carry a session id."""
+        return self in _WITH_SESSION
+
+    @property
+    def bit(self) -> int:
+        """This type's bit in the compiled core's event mask."""
+        return 1 << _INDEX[self]
+
+    @classmethod
+    def _missing_(cls, value: object) -> EventType | None:
+        if isinstance(value, str):
+            return _BY_NAME.get(value.strip().lower().replace("-", "_"))
+        return None
+
+
+_INDEX = {member: i for i, member in enumerate(EventType)}
+_BY_NAME = {member.value: member for member in EventType}
+_WITH_SESSION = frozenset(list(EventType)[:5])
+
+EventTypeLike = Union[EventType, str]
+
+
+def parse_event_type(value: object) -> EventType:
+    """Return the EventType for a member or its (case-insensitive) name."""
+    if isinstance(value, EventType):
+        return value
+    if isinstance(value, str):
+        member = _BY_NAME.get(value.strip().lower().replace("-", "_"))
+        if member is not None:
+            return member
+        valid = ", ".join(m.name for m in EventType)
+        raise ValueError(f"unknown event type {value!r}; valid event types are: {valid}")
+    raise TypeError(
+        f"an event type must be a pysens2.EventType or its name as a str, "
+        f"not {type(value).__name__}"
+    )
+
+
+def parse_event_types(values: Iterable[object] | None) -> frozenset[EventType]:
+    """Parse a collection of event types; None means all of them."""
+    if values is None:
+        return frozenset(EventType)
+    if isinstance(values, (str, EventType)):
+        return frozenset([parse_event_type(values)])
+    try:
+        items = list(values)
+    except TypeError:
+        raise TypeError(
+            "events must be an iterable of EventType members or names, or None for all, "
+            f"not {type(values).__name__}"
+        ) from None
+    if not items:
+        raise ValueError("events must name at least one event type (or be None for all)")
+    return frozenset(parse_event_type(v) for v in items)
+
+
+def mask_of(types: Iterable[EventType]) -> int:
+    mask = 0
+    for t in types:
+        mask |= t.bit
+    return mask

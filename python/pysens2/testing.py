@@ -1,0 +1,290 @@
+"""Drive a monitor's real COM sink from native threads, on any platform.
+
+``fire()`` calls the sink exactly as the COM+ Event System would: through
+the interface's vtable, or late-bound through GetIDsOfNames + Invoke. Use it
+with ``SessionMonitor(backend="simulated")`` to test your own handlers.
+The lower-level functions expose the sink's COM behaviour (HRESULTs,
+QueryInterface, reference counts) for tests of pysens2 itself.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal, NamedTuple, Optional, Sequence
+
+from . import _native
+from ._errors import ComError
+from ._monitor import SessionMonitor
+from ._types import EventType, EventTypeLike, parse_event_type
+
+__all__ = [
+    "DISPATCH_METHOD",
+    "DISPATCH_PROPERTYGET",
+    "IID_IDISPATCH",
+    "IID_ISENSLOGON",
+    "IID_ISENSLOGON2",
+    "IID_IUNKNOWN",
+    "HResult",
+    "Interface",
+    "InvokeResult",
+    "QueryResult",
+    "VT",
+    "Variant",
+    "fire",
+    "fire_burst",
+    "fire_raw_invoke",
+    "get_ids_of_names",
+    "live_sink_objects",
+    "query_interface",
+    "sink_refcount",
+]
+
+Via = Literal["vtable", "dispatch"]
+Interface = Literal["ISensLogon", "ISensLogon2"]
+
+IID_IUNKNOWN = "{00000000-0000-0000-C000-000000000046}"
+IID_IDISPATCH = "{00020400-0000-0000-C000-000000000046}"
+IID_ISENSLOGON = "{D597BAB3-5B9F-11D1-8DD2-00AA004ABD5E}"
+IID_ISENSLOGON2 = "{D597BAB4-5B9F-11D1-8DD2-00AA004ABD5E}"
+
+DISPATCH_METHOD = 0x1
+DISPATCH_PROPERTYGET = 0x2
+
+_SESSION_ID_MAX = 0xFFFFFFFF
+_TYPE_INDEX = {t: i for i, t in enumerate(EventType)}
+
+
+class HResult(enum.IntEnum):
+    """HRESULTs the sink returns, as unsigned 32-bit values."""
+
+    S_OK = 0
+    E_NOINTERFACE = 0x80004002
+    E_POINTER = 0x80004003
+    E_INVALIDARG = 0x80070057
+    DISP_E_UNKNOWNINTERFACE = 0x80020001
+    DISP_E_MEMBERNOTFOUND = 0x80020003
+    DISP_E_TYPEMISMATCH = 0x80020005
+    DISP_E_UNKNOWNNAME = 0x80020006
+    DISP_E_NONAMEDARGS = 0x80020007
+    DISP_E_BADVARTYPE = 0x80020008
+    DISP_E_OVERFLOW = 0x8002000A
+    DISP_E_BADPARAMCOUNT = 0x8002000E
+
+
+class VT(enum.IntEnum):
+    """VARTYPE codes; combine with ``VT.BYREF``."""
+
+    EMPTY = 0
+    NULL = 1
+    I2 = 2
+    I4 = 3
+    R4 = 4
+    R8 = 5
+    CY = 6
+    DATE = 7
+    BSTR = 8
+    DISPATCH = 9
+    ERROR = 10
+    BOOL = 11
+    VARIANT = 12
+    UNKNOWN = 13
+    DECIMAL = 14
+    I1 = 16
+    UI1 = 17
+    UI2 = 18
+    UI4 = 19
+    I8 = 20
+    UI8 = 21
+    INT = 22
+    UINT = 23
+    ARRAY = 0x2000
+    BYREF = 0x4000
+
+
+class Variant(NamedTuple):
+    """A VARIANT argument for :func:`fire_raw_invoke`.
+
+    ``value`` by type: None for EMPTY/NULL/DISPATCH/UNKNOWN; str (or UTF-16LE
+    bytes, or None for a NULL BSTR) for BSTR; int for integer types, BOOL
+    (-1/0), CY (raw units of 1/10000) and any other VARTYPE (raw bits); float
+    for R4/R8/DATE; (scale, sign, hi32, lo64) for DECIMAL. With ``VT.BYREF``
+    the value is the pointee (None for a null pointer); ``VT.VARIANT |
+    VT.BYREF`` takes another Variant.
+    """
+
+    vt: int
+    value: object = None
+
+
+class InvokeResult(NamedTuple):
+    hresult: int
+    arg_err: Optional[int]  # puArgErr, where Invoke set it
+
+
+class QueryResult(NamedTuple):
+    hresult: int
+    nulled_on_failure: bool  # *ppv was set to NULL
+    same_identity: bool  # QI for IUnknown on the result gives the object's IUnknown
+
+
+def _native_of(monitor: object) -> _native.Monitor:
+    if not isinstance(monitor, SessionMonitor):
+        raise TypeError(f"monitor must be a pysens2.SessionMonitor, not {type(monitor).__name__}")
+    return monitor._native
+
+
+def _check_via(via: object) -> str:
+    if via not in ("vtable", "dispatch"):
+        raise ValueError(f"via must be 'vtable' or 'dispatch', got {via!r}")
+    return str(via)
+
+
+def _utf16(user: object) -> Optional[bytes]:
+    if user is None:
+        return None  # a NULL BSTR
+    if not isinstance(user, str):
+        raise TypeError(f"user must be a str or None, not {type(user).__name__}")
+    # surrogatepass: lone surrogates reach the sink as they would from Windows.
+    return user.encode("utf-16-le", "surrogatepass")
+
+
+def _interface_index(interface: object) -> int:
+    if interface == "ISensLogon":
+        return 0
+    if interface == "ISensLogon2":
+        return 1
+    raise ValueError(f"interface must be 'ISensLogon' or 'ISensLogon2', got {interface!r}")
+
+
+def _check_hresult(hresult: int, what: str) -> None:
+    if hresult & 0x80000000:
+        raise ComError(f"{what} failed: 0x{hresult:08X}", hresult)
+
+
+def fire(
+    monitor: SessionMonitor,
+    event_type: EventTypeLike,
+    user: Optional[str] = "",
+    session_id: Optional[int] = None,
+    *,
+    via: Via = "vtable",
+) -> None:
+    """Fire one event into a running monitor through its real sink.
+
+    The call is made from a new native thread and returns once the sink has
+    accepted the event (delivery to callbacks follows on the dispatcher).
+    ``session_id`` defaults to the monitor's own session for ISensLogon2
+    events and must be None for ISensLogon events, which carry none.
+    ``user=None`` sends a NULL BSTR.
+    """
+    native = _native_of(monitor)
+    etype = parse_event_type(event_type)
+    if etype.has_session_id:
+        if session_id is None:
+            session_id = native.own_session
+        _check_session_id(session_id)
+    elif session_id is not None:
+        raise ValueError(f"{etype.name} arrives through ISensLogon and carries no session id; pass session_id=None")
+    source = _native.canonical_source(_TYPE_INDEX[etype])
+    hresult = _native.fire(native, source, _utf16(user), session_id or 0, _check_via(via))
+    _check_hresult(hresult, f"firing {etype.name}")
+
+
+def _check_session_id(session_id: object) -> None:
+    if isinstance(session_id, bool) or not isinstance(session_id, int):
+        raise TypeError(f"session_id must be an int, not {type(session_id).__name__}")
+    if not 0 <= session_id <= _SESSION_ID_MAX:
+        raise ValueError(f"session_id must be between 0 and {_SESSION_ID_MAX}, got {session_id}")
+
+
+def fire_burst(
+    monitor: SessionMonitor,
+    event_type: EventTypeLike,
+    count: int,
+    *,
+    threads: int = 1,
+    via: Via = "vtable",
+) -> None:
+    """Fire ``count`` events from each of ``threads`` native threads at once.
+
+    Thread ``t`` uses the user name ``"producer-<t>"`` and, for ISensLogon2
+    events, session ids 0, 1, 2, ... in firing order, so order per producer
+    can be checked. Returns when every producer has finished.
+    """
+    native = _native_of(monitor)
+    etype = parse_event_type(event_type)
+    for name, value, low in (("count", count, 0), ("threads", threads, 1)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        if not low <= value <= _SESSION_ID_MAX:
+            raise ValueError(f"{name} must be between {low} and {_SESSION_ID_MAX}, got {value}")
+    if threads > 256:
+        raise ValueError(f"threads must be at most 256, got {threads}")
+    source = _native.canonical_source(_TYPE_INDEX[etype])
+    _native.fire_burst(native, source, threads, count, _check_via(via))
+
+
+def fire_raw_invoke(
+    monitor: SessionMonitor,
+    interface: Interface,
+    dispid: int,
+    args: Sequence[Variant],
+    *,
+    flags: int = DISPATCH_METHOD,
+    named: Sequence[int] = (),
+    iid: Optional[str] = None,
+) -> InvokeResult:
+    """Call ``IDispatch::Invoke`` on the sink with arbitrary arguments.
+
+    ``args`` are in call order (the first parameter first); they are passed
+    to Invoke reversed, as DISPPARAMS requires. ``iid`` None means IID_NULL.
+    Returns the HRESULT and puArgErr (None if Invoke did not set it).
+    """
+    native = _native_of(monitor)
+    specs = [_variant_spec(a) for a in reversed(list(args))]
+    hresult, arg_err = _native.invoke(
+        native, _interface_index(interface), int(dispid), specs, int(flags), list(named), iid
+    )
+    return InvokeResult(hresult, arg_err)
+
+
+def _variant_spec(arg: object) -> tuple[int, object]:
+    if not isinstance(arg, tuple) or len(arg) != 2:
+        raise TypeError("each argument must be a Variant(vt, value)")
+    vt, value = arg
+    if isinstance(vt, bool) or not isinstance(vt, int) or not 0 <= vt <= 0xFFFF:
+        raise ValueError(f"vt must be a VARTYPE between 0 and 0xFFFF, got {vt!r}")
+    base = vt & 0x0FFF
+    if vt & VT.BYREF and base == VT.VARIANT and value is not None:
+        value = _variant_spec(value)
+    elif base == VT.BSTR and isinstance(value, str):
+        value = _utf16(value)
+    return (vt, value)
+
+
+def get_ids_of_names(
+    monitor: SessionMonitor, interface: Interface, names: Sequence[str], *, iid: Optional[str] = None
+) -> tuple[int, list[int]]:
+    """Call ``IDispatch::GetIDsOfNames``; returns the HRESULT and the DISPIDs."""
+    native = _native_of(monitor)
+    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+        raise TypeError("names must be a sequence of str")
+    hresult, ids = _native.get_ids_of_names(native, _interface_index(interface), list(names), iid)
+    return hresult, list(ids)
+
+
+def query_interface(monitor: SessionMonitor, interface: Interface, iid: str) -> QueryResult:
+    """Call ``QueryInterface`` on a sink object for ``iid`` ("{...}" form)."""
+    native = _native_of(monitor)
+    hresult, nulled, same = _native.query_interface(native, _interface_index(interface), iid)
+    return QueryResult(hresult, nulled, same)
+
+
+def sink_refcount(monitor: SessionMonitor, interface: Interface) -> int:
+    """The sink object's COM reference count, as AddRef/Release report it."""
+    return int(_native.sink_refcount(_native_of(monitor), _interface_index(interface)))
+
+
+def live_sink_objects() -> int:
+    """How many sink COM objects exist in the process (for leak checks)."""
+    return int(_native.live_sinks())
