@@ -8,6 +8,7 @@
 
 #include "bindings.hpp"
 #include "core/errors.hpp"
+#include "gil.hpp"
 #include "native_monitor.hpp"
 #include "py_event.hpp"
 
@@ -44,25 +45,23 @@ NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::si
 }
 
 NativeMonitor::~NativeMonitor() {
-    {
-        py::gil_scoped_release release;
+    without_gil([&] {
         try {
             core_->stop(std::nullopt, true);
-        } catch (...) {
+        } catch (const std::exception&) {
+            // Nobody can be told from a destructor; stop() reports errors.
         }
-    }
+    });
     delivery_->clear_python_refs();
 }
 
 void NativeMonitor::start() {
-    py::gil_scoped_release release;
-    core_->start();
+    without_gil([&] { core_->start(); });
 }
 
 bool NativeMonitor::stop(std::optional<double> timeout, bool discard) {
     auto wait = to_duration(timeout);
-    py::gil_scoped_release release;
-    return core_->stop(wait, discard);
+    return without_gil([&] { return core_->stop(wait, discard); });
 }
 
 py::object NativeMonitor::get(std::optional<double> timeout, bool interruptible) {
@@ -74,11 +73,7 @@ py::object NativeMonitor::get(std::optional<double> timeout, bool interruptible)
                           : std::chrono::nanoseconds(std::chrono::hours(24));
         if (left.count() < 0) left = std::chrono::nanoseconds(0);
         if (interruptible && left > kSignalSlice) left = kSignalSlice;
-        EventQueue::PopResult r;
-        {
-            py::gil_scoped_release release;
-            r = delivery_->buffer().pop_for(e, left);
-        }
+        EventQueue::PopResult r = without_gil([&] { return delivery_->buffer().pop_for(e, left); });
         if (r == EventQueue::PopResult::Event) return to_python(e);
         if (r == EventQueue::PopResult::Closed)
             throw MonitorStopped("the monitor is stopped and every event it received has been "

@@ -11,6 +11,7 @@
 
 #include "bindings.hpp"
 #include "com/sink.hpp"
+#include "gil.hpp"
 #include "native_monitor.hpp"
 
 namespace pysens2 {
@@ -103,9 +104,10 @@ Caller caller_for(const std::string& via) {
 // Runs `fn` on a fresh native thread with the GIL released, and waits.
 template <class Fn>
 void on_native_thread(Fn&& fn) {
-    py::gil_scoped_release release;
-    std::thread t(std::forward<Fn>(fn));
-    t.join();
+    without_gil([&] {
+        std::thread t(std::forward<Fn>(fn));
+        t.join();
+    });
 }
 
 // VARIANTs built from (vt, value) pairs; owns everything they point at.

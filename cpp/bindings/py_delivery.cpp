@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/forced_unwind.hpp"
 #include "py_event.hpp"
 
 namespace pysens2 {
@@ -145,7 +146,9 @@ void PyDelivery::deliver(std::vector<Event>& batch) {
             if (interpreter_exiting()) break;
             try {
                 call_handlers(e);
-            } catch (...) {
+            }
+            PYSENS2_RETHROW_FORCED_UNWIND
+            catch (...) {
                 // A C++ error building one event must not cost the rest.
                 PyErr_Clear();
             }

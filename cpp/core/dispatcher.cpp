@@ -1,5 +1,7 @@
 #include "dispatcher.hpp"
 
+#include "forced_unwind.hpp"
+
 #include <condition_variable>
 #include <mutex>
 #include <utility>
@@ -29,7 +31,9 @@ struct Dispatcher::State {
             // not end the thread (std::terminate) or lose later events.
             try {
                 handler->deliver(batch);
-            } catch (...) {
+            }
+            PYSENS2_RETHROW_FORCED_UNWIND
+            catch (...) {
             }
         }
         handler->thread_finishing();

@@ -9,7 +9,7 @@ import functools
 import threading
 import weakref
 from types import TracebackType
-from typing import Any, AsyncIterator, Callable, Iterator, Optional, Union, overload
+from typing import AsyncIterator, Callable, Iterable, Iterator, Optional, Union, overload
 
 from . import _native
 from ._errors import MonitorStopped
@@ -84,7 +84,7 @@ class SessionMonitor:
 
     def __init__(
         self,
-        events: Optional[Union[EventTypeLike, Any]] = None,
+        events: Optional[Union[EventTypeLike, Iterable[EventTypeLike]]] = None,
         *,
         backend: str = "auto",
         queue_size: int = _native.DEFAULT_QUEUE_SIZE,
@@ -110,7 +110,7 @@ class SessionMonitor:
 
     # -- configuration ------------------------------------------------------
     @property
-    def events(self) -> frozenset[EventType]:
+    def event_types(self) -> frozenset[EventType]:
         """The event types this monitor receives."""
         return self._events
 
@@ -142,7 +142,9 @@ class SessionMonitor:
     @overload
     def on(self, event_type: EventTypeLike, callback: Callback) -> Handle: ...
     @overload
-    def on(self, event_type: EventTypeLike, callback: None = None) -> Callable[[Callback], Handle]: ...
+    def on(
+        self, event_type: EventTypeLike, callback: None = None
+    ) -> Callable[[Callback], Handle]: ...
 
     def on(
         self, event_type: EventTypeLike, callback: Optional[Callback] = None
@@ -249,7 +251,9 @@ class SessionMonitor:
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
-        return f"<pysens2.SessionMonitor backend={self.backend!r} {state} events={len(self._events)}>"
+        return (
+            f"<pysens2.SessionMonitor backend={self.backend!r} {state} events={len(self._events)}>"
+        )
 
 
 class EventStream(AsyncIterator[SessionEvent]):

@@ -66,14 +66,14 @@ def parse_event_type(value: object) -> EventType:
     )
 
 
-def parse_event_types(values: Iterable[object] | None) -> frozenset[EventType]:
+def parse_event_types(values: object) -> frozenset[EventType]:
     """Parse a collection of event types; None means all of them."""
     if values is None:
         return frozenset(EventType)
     if isinstance(values, (str, EventType)):
         return frozenset([parse_event_type(values)])
     try:
-        items = list(values)
+        items = list(values)  # type: ignore[call-overload]
     except TypeError:
         raise TypeError(
             "events must be an iterable of EventType members or names, or None for all, "

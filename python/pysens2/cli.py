@@ -28,7 +28,8 @@ DEMO_USER = "CONTOSO\\alice"
 def format_line(event: SessionEvent) -> str:
     session = "-" if event.session_id is None else str(event.session_id)
     stamp = event.timestamp.isoformat(timespec="milliseconds")
-    return f"{stamp}  {event.type.name:<18}  session {session:>10}  user {event.user!r}  ({event.source})"
+    kind = f"{event.type.name:<18}"
+    return f"{stamp}  {kind}  session {session:>10}  user {event.user!r}  ({event.source})"
 
 
 def format_json(event: SessionEvent) -> str:
@@ -93,7 +94,7 @@ def _demo(args: argparse.Namespace) -> int:
     monitor = SessionMonitor(backend="simulated")
     if not args.json:
         _print("pysens2 demo: a Fast User Switching sequence fired through the real COM sink")
-        _print(f"(vtable calls from native threads, as the COM+ Event System makes them; user {DEMO_USER!r})")
+        _print("(vtable calls from native threads, as the COM+ Event System makes them)")
     with monitor:
         for etype, session in DEMO_SEQUENCE:
             fire(monitor, etype, DEMO_USER, session)

@@ -24,11 +24,11 @@ __all__ = [
     "IID_ISENSLOGON",
     "IID_ISENSLOGON2",
     "IID_IUNKNOWN",
+    "VT",
     "HResult",
     "Interface",
     "InvokeResult",
     "QueryResult",
-    "VT",
     "Variant",
     "fire",
     "fire_burst",
@@ -184,7 +184,10 @@ def fire(
             session_id = native.own_session
         _check_session_id(session_id)
     elif session_id is not None:
-        raise ValueError(f"{etype.name} arrives through ISensLogon and carries no session id; pass session_id=None")
+        raise ValueError(
+            f"{etype.name} arrives through ISensLogon and carries no session id; "
+            "pass session_id=None"
+        )
     source = _native.canonical_source(_TYPE_INDEX[etype])
     hresult = _native.fire(native, source, _utf16(user), session_id or 0, _check_via(via))
     _check_hresult(hresult, f"firing {etype.name}")
@@ -263,7 +266,11 @@ def _variant_spec(arg: object) -> tuple[int, object]:
 
 
 def get_ids_of_names(
-    monitor: SessionMonitor, interface: Interface, names: Sequence[str], *, iid: Optional[str] = None
+    monitor: SessionMonitor,
+    interface: Interface,
+    names: Sequence[str],
+    *,
+    iid: Optional[str] = None,
 ) -> tuple[int, list[int]]:
     """Call ``IDispatch::GetIDsOfNames``; returns the HRESULT and the DISPIDs."""
     native = _native_of(monitor)

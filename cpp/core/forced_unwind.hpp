@@ -1,0 +1,16 @@
+// glibc ends a thread that touches a finalizing Python interpreter with
+// pthread_exit, which unwinds as the exception abi::__forced_unwind. A
+// catch (...) that swallows it aborts the process, so every catch-all in a
+// path that may reach Python must rethrow it first:
+//     try { ... } PYSENS2_RETHROW_FORCED_UNWIND catch (...) { ... }
+#pragma once
+
+#if defined(__GLIBCXX__) && !defined(_WIN32)
+#include <cxxabi.h>
+#define PYSENS2_RETHROW_FORCED_UNWIND \
+    catch (abi::__forced_unwind&) {   \
+        throw;                        \
+    }
+#else
+#define PYSENS2_RETHROW_FORCED_UNWIND
+#endif

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from typing import Iterator
+
+import pytest
+
+import pysens2
+
+
+@pytest.fixture
+def monitor() -> Iterator[pysens2.SessionMonitor]:
+    """A started simulated monitor, stopped after the test."""
+    m = pysens2.SessionMonitor(backend="simulated")
+    m.start()
+    try:
+        yield m
+    finally:
+        assert m.stop(timeout=30), "the dispatcher did not finish within 30 s"
+
+
+def run_python(
+    code: str, timeout: float = 60, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter; a hang fails the test instead of the suite."""
+    env = dict(os.environ)
+    env.setdefault("PYTHONFAULTHANDLER", "1")
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            **kwargs,  # type: ignore[call-overload]
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(
+            f"subprocess did not finish within {timeout} s (deadlock?)\n{exc.stdout}\n{exc.stderr}"
+        )
+
+
+def assert_ok(proc: subprocess.CompletedProcess[str], expected_status: int = 0) -> None:
+    assert proc.returncode == expected_status, (
+        f"exit status {proc.returncode}, expected {expected_status}\n"
+        f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    )

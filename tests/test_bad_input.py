@@ -1,0 +1,125 @@
+"""Wrong arguments raise clear TypeError/ValueError and leave the monitor usable."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+import pysens2
+from pysens2 import testing
+from pysens2.testing import VT, Variant
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"events": ["logon", "bogus"]}, ValueError, "valid event types are"),
+        ({"events": []}, ValueError, "at least one event type"),
+        ({"events": 5}, TypeError, "iterable of EventType"),
+        ({"backend": "wmi"}, ValueError, "expected one of: auto, sens, simulated"),
+        ({"backend": None}, TypeError, "backend must be a str"),
+        ({"queue_size": 0}, ValueError, "between 1 and"),
+        ({"queue_size": 2**40}, ValueError, "between 1 and"),
+        ({"queue_size": 1.5}, TypeError, "queue_size must be an int"),
+        ({"queue_size": True}, TypeError, "queue_size must be an int"),
+        ({"on_error": "print"}, TypeError, "on_error must be a callable"),
+    ],
+)
+def test_constructor(kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
+    kwargs.setdefault("backend", "simulated")
+    with pytest.raises(error, match=message):
+        pysens2.SessionMonitor(**kwargs)
+
+
+def test_auto_backend_is_never_silent_here() -> None:
+    with pytest.raises(pysens2.BackendUnavailableError, match='backend="simulated"'):
+        pysens2.SessionMonitor()
+    with pytest.raises(pysens2.BackendUnavailableError, match=r"Windows service"):
+        pysens2.SessionMonitor(backend="sens")
+
+
+def test_backends_report() -> None:
+    info = pysens2.backends()
+    assert set(info) == {"sens", "simulated"}
+    assert info["simulated"].available
+    assert not info["sens"].available and "Windows" in info["sens"].reason
+
+
+BAD_CALLS: list[tuple[str, Callable[[pysens2.SessionMonitor], object], type[Exception], str]] = [
+    ("on callback", lambda m: m.on("logon", 42), TypeError, "callback must be callable"),
+    ("on type", lambda m: m.on(None, print), TypeError, "EventType or its name"),
+    ("stop timeout", lambda m: m.stop(timeout=-1), ValueError, ">= 0"),
+    ("stop timeout type", lambda m: m.stop(timeout="1"), TypeError, "number of seconds"),
+    ("get timeout", lambda m: m.get(timeout=float("nan")), ValueError, ">= 0"),
+    ("start twice", lambda m: m.start(), RuntimeError, "already running"),
+    ("fire monitor", lambda m: testing.fire(object(), "logon"), TypeError, "SessionMonitor"),
+    ("fire type", lambda m: testing.fire(m, "nope"), ValueError, "valid event types"),
+    ("fire user", lambda m: testing.fire(m, "logon", b"x", 1), TypeError, "user must be a str"),
+    ("fire session", lambda m: testing.fire(m, "logon", "x", -1), ValueError, "between 0 and"),
+    (
+        "fire session type",
+        lambda m: testing.fire(m, "logon", "x", 1.0),
+        TypeError,
+        "must be an int",
+    ),
+    (
+        "fire session on ISensLogon",
+        lambda m: testing.fire(m, "display_lock", "x", 1),
+        ValueError,
+        "no session id",
+    ),
+    ("fire via", lambda m: testing.fire(m, "logon", via="idispatch"), ValueError, "via must be"),
+    ("burst count", lambda m: testing.fire_burst(m, "logon", -1), ValueError, "count must be"),
+    (
+        "burst threads",
+        lambda m: testing.fire_burst(m, "logon", 1, threads=0),
+        ValueError,
+        "threads must be",
+    ),
+    (
+        "invoke iface",
+        lambda m: testing.fire_raw_invoke(m, "IFoo", 1, []),
+        ValueError,
+        "interface must be",
+    ),
+    (
+        "invoke arg",
+        lambda m: testing.fire_raw_invoke(m, "ISensLogon", 1, [5]),
+        TypeError,
+        "Variant",
+    ),
+    (
+        "invoke vt",
+        lambda m: testing.fire_raw_invoke(m, "ISensLogon", 1, [Variant(-1, 0)]),
+        ValueError,
+        "VARTYPE",
+    ),
+    (
+        "invoke value",
+        lambda m: testing.fire_raw_invoke(m, "ISensLogon", 1, [Variant(VT.I4, "x")]),
+        TypeError,
+        "int value",
+    ),
+    (
+        "names",
+        lambda m: testing.get_ids_of_names(m, "ISensLogon", "Logon"),
+        TypeError,
+        "sequence of str",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"), [c[1:] for c in BAD_CALLS], ids=[c[0] for c in BAD_CALLS]
+)
+def test_bad_calls_leave_the_monitor_usable(
+    monitor: pysens2.SessionMonitor,
+    call: Callable[[pysens2.SessionMonitor], object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=message):
+        call(monitor)
+    testing.fire(monitor, "logon", "still-works", 1)
+    assert monitor.get(timeout=10).user == "still-works"

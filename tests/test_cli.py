@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+import sys
+
+from conftest import assert_ok, run_python
+
+
+def cli(*args: str, timeout: float = 60):  # type: ignore[no-untyped-def]
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "pysens2", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_demo_plays_the_fast_user_switching_sequence() -> None:
+    proc = cli("demo", "--interval", "0")
+    assert_ok(proc)
+    lines = [line for line in proc.stdout.splitlines() if "(ISensLogon" in line]
+    order = [
+        "LOGON",
+        "DISPLAY_LOCK",
+        "SESSION_DISCONNECT",
+        "SESSION_RECONNECT",
+        "DISPLAY_UNLOCK",
+        "LOGOFF",
+    ]
+    assert [line.split()[1] for line in lines] == order
+    assert "6 events delivered, 0 dropped" in proc.stdout
+
+
+def test_demo_json_lines() -> None:
+    proc = cli("demo", "--json", "--interval", "0")
+    assert_ok(proc)
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["type"] for r in records][:3] == ["logon", "display_lock", "session_disconnect"]
+    assert records[0]["session_id"] == 2 and records[1]["session_id"] is None
+    assert records[0]["source"] == "ISensLogon2.Logon"
+    assert records[0]["user"] == "CONTOSO\\alice"
+
+
+def test_watch_without_a_real_backend_fails_clearly() -> None:
+    proc = cli("watch")
+    assert_ok(proc, 2)
+    assert "not available" in proc.stderr and "simulated" in proc.stderr
+
+
+def test_watch_rejects_unknown_events() -> None:
+    proc = cli("watch", "--events", "logon,bogus")
+    assert_ok(proc, 2)
+    assert "valid event types are" in proc.stderr
+
+
+def test_help_documents_both_commands() -> None:
+    proc = cli("--help")
+    assert_ok(proc)
+    assert "watch" in proc.stdout and "demo" in proc.stdout
+    for command in ("watch", "demo"):
+        sub = cli(command, "--help")
+        assert_ok(sub)
+        assert "--json" in sub.stdout
+
+
+def test_watch_exits_zero_on_ctrl_c() -> None:
+    # watch's loop, driven by a simulated monitor, interrupted by SIGINT.
+    proc = run_python(
+        """
+        import os, signal, threading, sys
+        from pysens2 import cli, SessionMonitor
+        real = cli.SessionMonitor
+        cli.SessionMonitor = lambda events=None: real(events, backend="simulated")
+        threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        sys.exit(cli.main(["watch"]))
+        """,
+        timeout=30,
+    )
+    assert_ok(proc, 0)

@@ -1,0 +1,156 @@
+"""Every event type, through both COM routes, arrives with the right fields."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import pysens2
+from pysens2 import EventType, SessionEvent
+from pysens2.testing import fire
+
+SOURCES = {
+    EventType.LOGON: "ISensLogon2.Logon",
+    EventType.LOGOFF: "ISensLogon2.Logoff",
+    EventType.POST_SHELL: "ISensLogon2.PostShell",
+    EventType.SESSION_DISCONNECT: "ISensLogon2.SessionDisconnect",
+    EventType.SESSION_RECONNECT: "ISensLogon2.SessionReconnect",
+    EventType.START_SHELL: "ISensLogon.StartShell",
+    EventType.DISPLAY_LOCK: "ISensLogon.DisplayLock",
+    EventType.DISPLAY_UNLOCK: "ISensLogon.DisplayUnlock",
+    EventType.START_SCREEN_SAVER: "ISensLogon.StartScreenSaver",
+    EventType.STOP_SCREEN_SAVER: "ISensLogon.StopScreenSaver",
+}
+
+
+@pytest.mark.parametrize("via", ["vtable", "dispatch"])
+@pytest.mark.parametrize("etype", list(EventType), ids=lambda t: t.name)
+def test_each_type_reaches_its_callback(
+    monitor: pysens2.SessionMonitor, etype: EventType, via: str
+) -> None:
+    got: list[SessionEvent] = []
+    done = threading.Event()
+    callback_threads: list[threading.Thread] = []
+
+    def on_event(e: SessionEvent) -> None:
+        got.append(e)
+        callback_threads.append(threading.current_thread())
+        done.set()
+
+    monitor.on(etype, on_event)
+    session = 42 if etype.has_session_id else None
+    before = time.monotonic_ns()
+    fire(monitor, etype, "alice", session, via=via)  # type: ignore[arg-type]
+    assert done.wait(10)
+    (e,) = got
+    assert e.type is etype
+    assert e.user == "alice"
+    assert e.session_id == session
+    assert e.source == SOURCES[etype]
+    assert before <= e.monotonic_ns <= time.monotonic_ns()
+    assert abs(e.timestamp.timestamp() - time.time()) < 60
+    # Callbacks run on the dispatcher thread, not the caller's.
+    assert callback_threads[0] is not threading.current_thread()
+    # The same event also reaches get().
+    assert monitor.get(timeout=10) == e
+
+
+NAMES = {
+    "accented": "José Müller",
+    "cjk": "田中太郎",
+    "emoji": "user😀🚀",
+    "domain": "CONTOSO\\svc_account",
+    "empty": "",
+    "embedded_nul": "a\x00b",
+    "64KiB": "é" * 32768,
+}
+
+
+@pytest.mark.parametrize("via", ["vtable", "dispatch"])
+@pytest.mark.parametrize("name", list(NAMES), ids=list(NAMES))
+def test_unicode_user_names_survive(monitor: pysens2.SessionMonitor, name: str, via: str) -> None:
+    fire(monitor, "session_disconnect", NAMES[name], 1, via=via)  # type: ignore[arg-type]
+    assert monitor.get(timeout=10).user == NAMES[name]
+
+
+@pytest.mark.parametrize("via", ["vtable", "dispatch"])
+def test_unpaired_surrogate_becomes_replacement_char(
+    monitor: pysens2.SessionMonitor, via: str
+) -> None:
+    fire(monitor, "logon", "a\ud800b\udc00", 1, via=via)  # type: ignore[arg-type]
+    assert monitor.get(timeout=10).user == "a\ufffdb\ufffd"
+
+
+def test_null_bstr_is_empty_name(monitor: pysens2.SessionMonitor) -> None:
+    fire(monitor, "display_lock", None)
+    assert monitor.get(timeout=10).user == ""
+
+
+@pytest.mark.parametrize("session", [0, 1, 4294967295])
+def test_session_id_bounds(monitor: pysens2.SessionMonitor, session: int) -> None:
+    fire(monitor, "logon", "u", session)
+    fire(monitor, "logon", "u", session, via="dispatch")
+    assert monitor.get(timeout=10).session_id == session
+    assert monitor.get(timeout=10).session_id == session
+
+
+def test_default_session_id_is_the_monitors_own(monitor: pysens2.SessionMonitor) -> None:
+    fire(monitor, "logoff", "u")
+    assert monitor.get(timeout=10).session_id == monitor._native.own_session
+
+
+def test_monitor_receives_only_its_event_types() -> None:
+    with pysens2.SessionMonitor(["display_lock"], backend="simulated") as m:
+        fire(m, "display_unlock", "u")  # the sink filters it out
+        fire(m, "display_lock", "u")
+        assert m.get(timeout=10).type is EventType.DISPLAY_LOCK
+        with pytest.raises(TimeoutError):
+            m.get(timeout=0.2)
+        with pytest.raises(ValueError, match="does not receive DISPLAY_UNLOCK"):
+            m.on("display_unlock", print)
+
+
+def test_several_callbacks_and_removal(monitor: pysens2.SessionMonitor) -> None:
+    a: list[str] = []
+    b: list[str] = []
+    ha = monitor.on("logon", lambda e: a.append(e.user))
+
+    @monitor.on("logon")
+    def hb(e: SessionEvent) -> None:
+        b.append(e.user)
+
+    fire(monitor, "logon", "1", 1)
+    monitor.get(timeout=10)
+    assert ha.remove() is True
+    assert ha.remove() is False
+    fire(monitor, "logon", "2", 1)
+    monitor.get(timeout=10)
+    assert a == ["1"]
+    assert b == ["1", "2"]
+    # The decorator leaves a callable handle.
+    hb(SessionEvent("logon", "direct", 1))
+    assert b[-1] == "direct"
+    assert hb.remove()
+
+
+def test_iteration_ends_when_the_monitor_stops() -> None:
+    m = pysens2.SessionMonitor(backend="simulated").start()
+    for i in range(3):
+        fire(m, "logon", str(i), i)
+    m.stop()
+    # Events received before stop() are still handed out, then iteration ends.
+    assert [e.user for e in m] == ["0", "1", "2"]
+    with pytest.raises(pysens2.MonitorStopped):
+        m.get(timeout=1)
+
+
+def test_restart_delivers_again() -> None:
+    m = pysens2.SessionMonitor(backend="simulated")
+    got: list[str] = []
+    m.on("logon", lambda e: got.append(e.user))
+    for i in range(3):
+        with m:
+            fire(m, "logon", f"run{i}", 1)
+    assert got == ["run0", "run1", "run2"]

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import datetime
+import pickle
+
+import pytest
+
+from pysens2 import EventType, SessionEvent
+
+
+def test_fields_and_defaults() -> None:
+    e = SessionEvent("session_disconnect", "alice", 7, timestamp_ns=1_700_000_000_123_456_789)
+    assert e.type is EventType.SESSION_DISCONNECT
+    assert e.user == "alice"
+    assert e.session_id == 7
+    assert e.source == "ISensLogon2.SessionDisconnect"
+    assert e.timestamp == datetime.datetime(
+        2023, 11, 14, 22, 13, 20, 123456, tzinfo=datetime.timezone.utc
+    )
+    assert e.timestamp.tzinfo is not None
+    assert isinstance(e.monotonic_ns, int)
+
+
+def test_logon_without_session_id_comes_from_isenslogon() -> None:
+    assert SessionEvent(EventType.LOGON, "bob").source == "ISensLogon.Logon"
+    assert SessionEvent(EventType.LOGON, "bob", 1).source == "ISensLogon2.Logon"
+
+
+def test_immutable_hashable_equal() -> None:
+    a = SessionEvent("display_lock", "x", timestamp_ns=1, monotonic_ns=2)
+    b = SessionEvent("DISPLAY_LOCK", "x", timestamp_ns=1, monotonic_ns=2)
+    c = SessionEvent("display_lock", "y", timestamp_ns=1, monotonic_ns=2)
+    assert a == b and hash(a) == hash(b)
+    assert a != c
+    assert len({a, b, c}) == 2
+    with pytest.raises(AttributeError):
+        a.user = "z"  # type: ignore[misc]
+    assert a != "not an event"
+
+
+def test_repr_is_readable() -> None:
+    e = SessionEvent("session_reconnect", "Zoë", 2, timestamp_ns=0)
+    text = repr(e)
+    assert "EventType.SESSION_RECONNECT" in text
+    assert "'Zoë'" in text
+    assert "session_id=2" in text
+    assert "1970-01-01T00:00:00+00:00" in text
+    assert "ISensLogon2.SessionReconnect" in text
+
+
+def test_pickle_round_trip() -> None:
+    e = SessionEvent("post_shell", "u", 4294967295)
+    assert pickle.loads(pickle.dumps(e)) == e
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"type": "nope", "user": "u"}, ValueError, "valid event types"),
+        ({"type": "logon", "user": 5}, TypeError, "user must be a str"),
+        ({"type": "logon", "user": "u", "session_id": -1}, ValueError, "between 0 and 4294967295"),
+        (
+            {"type": "logon", "user": "u", "session_id": 2**32},
+            ValueError,
+            "between 0 and 4294967295",
+        ),
+        ({"type": "logon", "user": "u", "session_id": "1"}, TypeError, "session_id must be an int"),
+        ({"type": "display_lock", "user": "u", "session_id": 1}, ValueError, "carry no session id"),
+        ({"type": "session_disconnect", "user": "u"}, ValueError, "carry a session id"),
+        ({"type": "logon", "user": "u", "source": "ISensLogon.Lock"}, ValueError, "unknown source"),
+        (
+            {"type": "logon", "user": "u", "source": "ISensLogon.DisplayLock"},
+            ValueError,
+            "delivers DISPLAY_LOCK",
+        ),
+    ],
+)
+def test_bad_construction(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        SessionEvent(**kwargs)  # type: ignore[arg-type]
