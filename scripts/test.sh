@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The whole test suite, set-up included: `bash scripts/test.sh`.
+#
+# Tiers:
+#   python  build and install the package (warnings as errors), ruff, mypy, pytest
+#   cpp     C++ unit tests with ctest (needs Debian's doctest-dev)
+# Run as root, it installs the Debian packages a tier needs. Otherwise a tier
+# whose packages are missing is skipped with a message - unless CI=true or
+# PYSENS2_REQUIRE_ALL_TIERS=1, where a skipped tier is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${PYSENS2_BUILD_DIR:-$ROOT/build}
+PYTHON=${PYTHON:-python3}
+REQUIRE_ALL=0
+if [ "${CI:-}" = "true" ] || [ "${PYSENS2_REQUIRE_ALL_TIERS:-0}" = "1" ]; then REQUIRE_ALL=1; fi
+SKIPPED=()
+
+say() { printf '\n=== %s\n' "$*"; }
+
+apt_install() {
+    # Installs Debian packages when we are root and they are missing.
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+        say "apt-get install ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        return 1
+    fi
+}
+
+skip_tier() {
+    echo "SKIPPED tier '$1': $2"
+    SKIPPED+=("$1")
+}
+
+# --- python tier -------------------------------------------------------------
+say "python: virtual environment in $BUILD/venv"
+if [ ! -x "$BUILD/venv/bin/python" ]; then
+    "$PYTHON" -m venv "$BUILD/venv" 2>/dev/null || {
+        apt_install python3-venv && "$PYTHON" -m venv "$BUILD/venv"
+    }
+fi
+VPY=$BUILD/venv/bin/python
+"$VPY" -m pip install -q --upgrade pip
+say "python: build and install pysens2 (C++ warnings are errors)"
+"$VPY" -m pip install -q ".[test,lint]" -C cmake.define.PYSENS2_WERROR=ON
+
+say "python: ruff and mypy"
+"$VPY" -m ruff check python tests
+"$VPY" -m ruff format --check python tests
+"$VPY" -m mypy
+
+# --- cpp tier ----------------------------------------------------------------
+say "cpp: C++ unit tests (ctest)"
+apt_install doctest-dev || true
+if [ -f /usr/include/doctest/doctest.h ]; then
+    "$VPY" -m pip install -q cmake ninja  # the same CMake and Ninja on every machine
+    export PATH="$BUILD/venv/bin:$PATH"
+    cmake -S . -B "$BUILD/cpp" -G Ninja \
+        -DPYSENS2_BUILD_TESTS=ON -DPYSENS2_BUILD_PYTHON=OFF -DPYSENS2_WERROR=ON >/dev/null
+    cmake --build "$BUILD/cpp"
+    (cd "$BUILD/cpp" && ctest --output-on-failure)
+else
+    skip_tier cpp "doctest is not installed (Debian: apt-get install doctest-dev)"
+fi
+
+# pytest last: its summary line is the suite's closing line.
+say "python: pytest"
+"$VPY" -m pytest tests -p no:cacheprovider
+
+if [ ${#SKIPPED[@]} -gt 0 ]; then
+    if [ "$REQUIRE_ALL" = "1" ]; then
+        echo "FAILED: tiers skipped where every tier is required: ${SKIPPED[*]}"
+        exit 1
+    fi
+    echo "Note: skipped tiers: ${SKIPPED[*]}"
+fi
