@@ -22,6 +22,14 @@ def monitor() -> Iterator[pysens2.SessionMonitor]:
         assert m.stop(timeout=30), "the dispatcher did not finish within 30 s"
 
 
+# Imports every subprocess script starts with.
+SCRIPT_PRELUDE = """
+import sys, threading, time
+import pysens2
+from pysens2 import testing
+"""
+
+
 def run_python(
     code: str, timeout: float = 60, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:

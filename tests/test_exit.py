@@ -6,13 +6,9 @@ import textwrap
 
 import pytest
 
-from conftest import assert_ok, run_python
+from conftest import SCRIPT_PRELUDE, assert_ok, run_python
 
-PRELUDE = """
-import sys, threading, time
-import pysens2
-from pysens2 import testing
-"""
+PRELUDE = SCRIPT_PRELUDE
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import assert_ok, run_python
+from conftest import SCRIPT_PRELUDE, assert_ok, run_python
 
-PRELUDE = """
-import sys, threading, time
-import pysens2
-from pysens2 import testing
-"""
+PRELUDE = SCRIPT_PRELUDE
 
 
 def check(code: str, timeout: float = 90) -> str:
