@@ -55,18 +55,40 @@ say "python: ruff and mypy"
 "$VPY" -m ruff format --check python tests
 "$VPY" -m mypy
 
+# The same CMake and Ninja on every machine, for the native tiers.
+"$VPY" -m pip install -q cmake ninja
+export PATH="$BUILD/venv/bin:$PATH"
+
 # --- cpp tier ----------------------------------------------------------------
 say "cpp: C++ unit tests (ctest)"
 apt_install doctest-dev || true
 if [ -f /usr/include/doctest/doctest.h ]; then
-    "$VPY" -m pip install -q cmake ninja  # the same CMake and Ninja on every machine
-    export PATH="$BUILD/venv/bin:$PATH"
     cmake -S . -B "$BUILD/cpp" -G Ninja \
         -DPYSENS2_BUILD_TESTS=ON -DPYSENS2_BUILD_PYTHON=OFF -DPYSENS2_WERROR=ON >/dev/null
     cmake --build "$BUILD/cpp"
     (cd "$BUILD/cpp" && ctest --output-on-failure)
 else
     skip_tier cpp "doctest is not installed (Debian: apt-get install doctest-dev)"
+fi
+
+# --- windows tier ------------------------------------------------------------
+say "windows: cross-build with mingw-w64, run the C++ tests under Wine (ctest)"
+apt_install g++-mingw-w64-x86-64-posix wine64 || true
+if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine64 ] \
+    && [ -f /usr/include/doctest/doctest.h ]; then
+    export WINEPREFIX=$BUILD/wineprefix WINEDEBUG=-all
+    # doctest is header-only; give the cross compiler it alone, not /usr/include.
+    mkdir -p "$BUILD/win-include" && ln -sfn /usr/include/doctest "$BUILD/win-include/doctest"
+    cmake -S . -B "$BUILD/win" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake \
+        -DPYSENS2_BUILD_TESTS=ON -DPYSENS2_BUILD_PYTHON=OFF -DPYSENS2_WERROR=ON \
+        -DDOCTEST_INCLUDE_DIR="$BUILD/win-include" >/dev/null
+    cmake --build "$BUILD/win"
+    bash scripts/wine-prefix.sh
+    /usr/lib/wine/wineserver -p  # one server for the whole run
+    (cd "$BUILD/win" && ctest --output-on-failure) || { /usr/lib/wine/wineserver -k; exit 1; }
+    /usr/lib/wine/wineserver -k || true
+else
+    skip_tier windows "mingw-w64 or Wine is missing (Debian: apt-get install g++-mingw-w64-x86-64-posix wine64)"
 fi
 
 # pytest last: its summary line is the suite's closing line.

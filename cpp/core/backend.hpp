@@ -11,8 +11,15 @@
 
 namespace pysens2 {
 
+// The COM apartment of the backend's own thread (Windows).
+enum class Apartment { Mta, Sta };
+
 struct BackendConfig {
     EventMask mask = kAllEvents;
+    Apartment apartment = Apartment::Mta;
+    // PerUser subscriptions work without administrator rights; services
+    // running as SYSTEM need machine-wide ones (per_user = false).
+    bool per_user = true;
 };
 
 class Backend {

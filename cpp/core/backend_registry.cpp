@@ -12,7 +12,7 @@
 namespace pysens2 {
 namespace {
 
-const char* platform_name() {
+[[maybe_unused]] const char* platform_name() {
 #if defined(_WIN32)
     return "Windows";
 #elif defined(__APPLE__)
@@ -28,7 +28,8 @@ BackendStatus sens_status() {
 #if defined(PYSENS2_HAVE_SENS_BACKEND)
     return {"sens", true, "SENS logon events through the COM+ Event System"};
 #elif defined(_WIN32)
-    return {"sens", false, "this build of pysens2 was made without the Windows backend"};
+    return {"sens", false,
+            std::string("this build of pysens2 for ") + platform_name() + " has no SENS backend"};
 #else
     return {"sens", false,
             std::string("SENS is a Windows service; it does not exist on ") + platform_name()};

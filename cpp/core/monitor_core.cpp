@@ -41,7 +41,7 @@ void MonitorCore::start() {
     EventFilter filter{options_.mask, options_.all_sessions, backend_->own_session()};
     SinkPair sinks = make_sinks(queue_, filter);
     try {
-        backend_->start(sinks, BackendConfig{options_.mask});
+        backend_->start(sinks, BackendConfig{options_.mask, options_.apartment, options_.per_user});
     } catch (...) {
         queue_->close(true);
         throw;

@@ -19,6 +19,8 @@ struct MonitorOptions {
     EventMask mask = kAllEvents;
     std::size_t queue_size = 65536;
     bool all_sessions = true;
+    Apartment apartment = Apartment::Mta;
+    bool per_user = true;
     std::size_t batch_size = 256;
 };
 

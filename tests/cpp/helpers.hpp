@@ -4,22 +4,15 @@
 #include <string>
 #include <vector>
 
-#include "com/com_platform.hpp"
+#include "com/bstr.hpp"
 
 namespace test {
 
-class Bstr {
+// Built from UTF-16 literals whatever OLECHAR is.
+class Bstr : public pysens2::Bstr {
 public:
     explicit Bstr(const std::u16string& s)
-        : b_(SysAllocStringLen(reinterpret_cast<const OLECHAR*>(s.data()),
-                               static_cast<UINT>(s.size()))) {}
-    ~Bstr() { SysFreeString(b_); }
-    Bstr(const Bstr&) = delete;
-    Bstr& operator=(const Bstr&) = delete;
-    BSTR get() const { return b_; }
-
-private:
-    BSTR b_;
+        : pysens2::Bstr(reinterpret_cast<const OLECHAR*>(s.data()), s.size()) {}
 };
 
 inline VARIANT bstr_variant(BSTR b) {

@@ -1,0 +1,26 @@
+// The COM+ Event System interfaces (eventsys.h) and their identifiers,
+// defined once in event_system.cpp: mingw-w64 declares but defines none.
+#pragma once
+
+#include "com/com_platform.hpp"
+
+#include <eventsys.h>
+
+#include <string>
+
+namespace pysens2 {
+
+extern const GUID kCLSID_CEventSystem;
+extern const GUID kIID_IEventSystem;
+extern const GUID kCLSID_CEventSubscription;
+extern const GUID kIID_IEventSubscription;
+
+// ProgID the Event System stores subscriptions under.
+inline constexpr const wchar_t* kSubscriptionProgId = L"EventSystem.EventSubscription";
+
+// "0x80040154 Class not registered" style text for an HRESULT.
+std::string system_message(HRESULT hr);
+std::string hresult_hex(HRESULT hr);
+std::wstring widen(const std::string& ascii);
+
+}  // namespace pysens2

@@ -1,0 +1,281 @@
+#include "fake_event_system.hpp"
+
+#include <atomic>
+#include <stdexcept>
+
+#include "com/bstr.hpp"
+
+using pysens2::Bstr;
+using pysens2::ComPtr;
+
+namespace fake {
+namespace {
+
+std::wstring str(BSTR b) { return b ? std::wstring(b, SysStringLen(b)) : std::wstring(); }
+
+HRESULT out_bstr(const std::wstring& s, BSTR* out) {
+    if (!out) return E_POINTER;
+    *out = SysAllocStringLen(s.data(), static_cast<UINT>(s.size()));
+    return S_OK;
+}
+
+IGlobalInterfaceTable* git() {
+    static IGlobalInterfaceTable* table = [] {
+        IGlobalInterfaceTable* t = nullptr;
+        CoCreateInstance(CLSID_StdGlobalInterfaceTable, nullptr, CLSCTX_INPROC_SERVER,
+                         IID_IGlobalInterfaceTable, reinterpret_cast<void**>(&t));
+        return t;
+    }();
+    return table;
+}
+
+// Wine registers no proxy/stub for the Event System's interfaces, so the
+// fakes aggregate the free-threaded marshaler: any apartment (the backend's
+// STA included) gets them directly, as it would get working proxies of the
+// real, out-of-process Event System.
+HRESULT query_ftm(IUnknown* self, IUnknown** ftm, void** ppv) {
+    if (!*ftm && FAILED(CoCreateFreeThreadedMarshaler(self, ftm))) return E_NOINTERFACE;
+    return (*ftm)->QueryInterface(IID_IMarshal, ppv);
+}
+
+// IUnknown + IDispatch (unsupported) boilerplate for the fakes.
+template <class Iface>
+class Object : public Iface {
+public:
+    explicit Object(const IID& iid) : iid_(iid) {}
+    virtual ~Object() {
+        if (ftm_) ftm_->Release();
+    }
+    HRESULT WINAPI QueryInterface(REFIID riid, void** ppv) override {
+        if (!ppv) return E_POINTER;
+        if (IsEqualGUID(riid, IID_IUnknown) || IsEqualGUID(riid, IID_IDispatch) ||
+            IsEqualGUID(riid, iid_)) {
+            *ppv = static_cast<Iface*>(this);
+            this->AddRef();
+            return S_OK;
+        }
+        if (IsEqualGUID(riid, IID_IMarshal)) return query_ftm(this, &ftm_, ppv);
+        *ppv = nullptr;
+        return E_NOINTERFACE;
+    }
+    ULONG WINAPI AddRef() override { return ++refs_; }
+    ULONG WINAPI Release() override {
+        ULONG n = --refs_;
+        if (!n) delete this;
+        return n;
+    }
+    HRESULT WINAPI GetTypeInfoCount(UINT*) override { return E_NOTIMPL; }
+    HRESULT WINAPI GetTypeInfo(UINT, LCID, ITypeInfo**) override { return E_NOTIMPL; }
+    HRESULT WINAPI GetIDsOfNames(REFIID, LPOLESTR*, UINT, LCID, DISPID*) override {
+        return E_NOTIMPL;
+    }
+    HRESULT WINAPI Invoke(DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*, EXCEPINFO*,
+                          UINT*) override {
+        return E_NOTIMPL;
+    }
+
+private:
+    const IID& iid_;
+    std::atomic<ULONG> refs_{1};
+    IUnknown* ftm_ = nullptr;
+};
+
+class Subscription final : public Object<IEventSubscription> {
+public:
+    Subscription() : Object(pysens2::kIID_IEventSubscription) {}
+    ~Subscription() override {
+        if (subscriber) subscriber->Release();
+    }
+    std::wstring id, name, publisher, event_class, method, subscriber_clsid, owner, description,
+        machine, interface_id;
+    IUnknown* subscriber = nullptr;
+    BOOL per_user = FALSE, enabled = TRUE;
+
+#define PROP(Name, field)                                                               \
+    HRESULT WINAPI get_##Name(BSTR* out) override { return out_bstr(field, out); }     \
+    HRESULT WINAPI put_##Name(BSTR in) override {                                      \
+        field = str(in);                                                               \
+        return S_OK;                                                                   \
+    }
+    PROP(SubscriptionID, id)
+    PROP(SubscriptionName, name)
+    PROP(PublisherID, publisher)
+    PROP(EventClassID, event_class)
+    PROP(MethodName, method)
+    PROP(SubscriberCLSID, subscriber_clsid)
+    PROP(OwnerSID, owner)
+    PROP(Description, description)
+    PROP(MachineName, machine)
+    PROP(InterfaceID, interface_id)
+#undef PROP
+    HRESULT WINAPI get_SubscriberInterface(IUnknown** out) override {
+        if (!out) return E_POINTER;
+        *out = subscriber;
+        if (subscriber) subscriber->AddRef();
+        return S_OK;
+    }
+    HRESULT WINAPI put_SubscriberInterface(IUnknown* in) override {
+        if (in) in->AddRef();
+        if (subscriber) subscriber->Release();
+        subscriber = in;
+        return S_OK;
+    }
+    HRESULT WINAPI get_PerUser(WINBOOL* out) override {
+        *out = per_user;
+        return S_OK;
+    }
+    HRESULT WINAPI put_PerUser(WINBOOL in) override {
+        per_user = in;
+        return S_OK;
+    }
+    HRESULT WINAPI get_Enabled(WINBOOL* out) override {
+        *out = enabled;
+        return S_OK;
+    }
+    HRESULT WINAPI put_Enabled(WINBOOL in) override {
+        enabled = in;
+        return S_OK;
+    }
+    HRESULT WINAPI GetPublisherProperty(BSTR, VARIANT*) override { return E_NOTIMPL; }
+    HRESULT WINAPI PutPublisherProperty(BSTR, VARIANT*) override { return E_NOTIMPL; }
+    HRESULT WINAPI RemovePublisherProperty(BSTR) override { return E_NOTIMPL; }
+    HRESULT WINAPI GetPublisherPropertyCollection(IEventObjectCollection**) override {
+        return E_NOTIMPL;
+    }
+    HRESULT WINAPI GetSubscriberProperty(BSTR, VARIANT*) override { return E_NOTIMPL; }
+    HRESULT WINAPI PutSubscriberProperty(BSTR, VARIANT*) override { return E_NOTIMPL; }
+    HRESULT WINAPI RemoveSubscriberProperty(BSTR) override { return E_NOTIMPL; }
+    HRESULT WINAPI GetSubscriberPropertyCollection(IEventObjectCollection**) override {
+        return E_NOTIMPL;
+    }
+};
+
+constexpr HRESULT EVENT_E_QUERYSYNTAX_ = static_cast<HRESULT>(0x80040203);
+
+class EventSystem final : public Object<IEventSystem> {
+public:
+    EventSystem() : Object(pysens2::kIID_IEventSystem) {}
+    HRESULT WINAPI Query(BSTR, BSTR, int*, IUnknown**) override { return E_NOTIMPL; }
+    HRESULT WINAPI Store(BSTR prog_id, IUnknown* object) override {
+        if (str(prog_id) != pysens2::kSubscriptionProgId) return E_INVALIDARG;
+        ComPtr<IEventSubscription> sub;
+        HRESULT hr = object->QueryInterface(pysens2::kIID_IEventSubscription,
+                                            reinterpret_cast<void**>(sub.put()));
+        if (FAILED(hr)) return hr;
+        auto* s = static_cast<Subscription*>(sub.get());  // only our own objects come here
+        State& st = state();
+        std::lock_guard<std::mutex> lock(st.mutex);
+        if (++st.store_calls == st.fail_store_at) return st.fail_hr;
+        Record r{s->id, s->name, s->publisher, s->event_class, s->method, s->per_user, 0,
+                 s->subscriber};
+        if (s->subscriber) {
+            // Registered from the storing thread's apartment, like a marshal
+            // to the Event System's process would be.
+            hr = git()->RegisterInterfaceInGlobal(s->subscriber, IID_IUnknown, &r.git_cookie);
+            if (FAILED(hr)) return hr;
+        }
+        for (auto& existing : st.stored)
+            if (existing.id == r.id) {  // Store creates or modifies
+                if (existing.git_cookie) git()->RevokeInterfaceFromGlobal(existing.git_cookie);
+                existing = r;
+                return S_OK;
+            }
+        st.stored.push_back(r);
+        return S_OK;
+    }
+    HRESULT WINAPI Remove(BSTR prog_id, BSTR query, int* error_index) override {
+        if (error_index) *error_index = 0;
+        if (str(prog_id) != pysens2::kSubscriptionProgId) return E_INVALIDARG;
+        const std::wstring q = str(query);
+        const std::wstring prefix = L"SubscriptionID=";
+        if (q.compare(0, prefix.size(), prefix) != 0) return EVENT_E_QUERYSYNTAX_;
+        const std::wstring id = q.substr(prefix.size());
+        State& st = state();
+        std::lock_guard<std::mutex> lock(st.mutex);
+        ++st.remove_calls;
+        for (auto it = st.stored.begin(); it != st.stored.end(); ++it)
+            if (it->id == id) {
+                if (it->git_cookie) git()->RevokeInterfaceFromGlobal(it->git_cookie);
+                st.stored.erase(it);
+                return S_OK;
+            }
+        return S_OK;  // nothing matched: nothing to remove
+    }
+    HRESULT WINAPI get_EventObjectChangeEventClassID(BSTR*) override { return E_NOTIMPL; }
+    HRESULT WINAPI QueryS(BSTR, BSTR, IUnknown**) override { return E_NOTIMPL; }
+    HRESULT WINAPI RemoveS(BSTR, BSTR) override { return E_NOTIMPL; }
+};
+
+template <class T>
+class Factory final : public IClassFactory {
+public:
+    HRESULT WINAPI QueryInterface(REFIID riid, void** ppv) override {
+        if (IsEqualGUID(riid, IID_IUnknown) || IsEqualGUID(riid, IID_IClassFactory)) {
+            *ppv = static_cast<IClassFactory*>(this);
+            return S_OK;
+        }
+        if (IsEqualGUID(riid, IID_IMarshal)) return query_ftm(this, &ftm_, ppv);
+        *ppv = nullptr;
+        return E_NOINTERFACE;
+    }
+    ULONG WINAPI AddRef() override { return 2; }  // static lifetime
+    ULONG WINAPI Release() override { return 1; }
+    HRESULT WINAPI CreateInstance(IUnknown* outer, REFIID riid, void** ppv) override {
+        if (outer) return CLASS_E_NOAGGREGATION;
+        T* obj = new T();
+        HRESULT hr = obj->QueryInterface(riid, ppv);
+        obj->Release();
+        return hr;
+    }
+    HRESULT WINAPI LockServer(BOOL) override { return S_OK; }
+
+private:
+    IUnknown* ftm_ = nullptr;  // lives as long as the process, like the factory
+};
+
+Factory<EventSystem> g_system_factory;
+Factory<Subscription> g_subscription_factory;
+
+}  // namespace
+
+void State::reset() {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto& r : stored)
+        if (r.git_cookie) git()->RevokeInterfaceFromGlobal(r.git_cookie);
+    stored.clear();
+    store_calls = remove_calls = fail_store_at = 0;
+}
+
+std::vector<Record> State::snapshot() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return stored;
+}
+
+State& state() {
+    static State s;
+    return s;
+}
+
+Registration::Registration() {
+    const DWORD ctx = CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER;
+    const DWORD flags = REGCLS_MULTIPLEUSE;
+    HRESULT hr = CoRegisterClassObject(pysens2::kCLSID_CEventSystem, &g_system_factory, ctx,
+                                       REGCLS_MULTIPLEUSE, &system_cookie_);
+    if (SUCCEEDED(hr))
+        hr = CoRegisterClassObject(pysens2::kCLSID_CEventSubscription, &g_subscription_factory,
+                                   ctx, flags, &subscription_cookie_);
+    if (FAILED(hr)) throw std::runtime_error("CoRegisterClassObject failed");
+}
+
+Registration::~Registration() {
+    if (system_cookie_) CoRevokeClassObject(system_cookie_);
+    if (subscription_cookie_) CoRevokeClassObject(subscription_cookie_);
+}
+
+ComPtr<IUnknown> subscriber_for_caller(const Record& r) {
+    ComPtr<IUnknown> p;
+    git()->GetInterfaceFromGlobal(r.git_cookie, IID_IUnknown, reinterpret_cast<void**>(p.put()));
+    return p;
+}
+
+}  // namespace fake

@@ -1,0 +1,55 @@
+// A stand-in for the COM+ Event System, which Wine lacks: CEventSystem and
+// CEventSubscription class objects registered with CoRegisterClassObject.
+// It records what the backend stores and hands the stored subscribers to a
+// publisher through the global interface table, so a subscriber stored from
+// an STA reaches the publisher as a proxy, as it would across processes.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "com/com_ptr.hpp"
+#include "windows/event_system.hpp"
+
+namespace fake {
+
+struct Record {
+    std::wstring id, name, publisher, event_class, method;
+    BOOL per_user = FALSE;
+    DWORD git_cookie = 0;
+    IUnknown* raw_subscriber = nullptr;  // as stored, for identity checks
+};
+
+struct State {
+    std::mutex mutex;
+    std::vector<Record> stored;
+    int store_calls = 0;
+    int remove_calls = 0;
+    int fail_store_at = 0;  // 1-based Store call that fails; 0: none
+    HRESULT fail_hr = static_cast<HRESULT>(0x80040207);
+
+    void reset();
+    std::vector<Record> snapshot();
+};
+
+State& state();
+
+// Registers both class objects for the lifetime of the object.
+class Registration {
+public:
+    Registration();
+    ~Registration();
+    Registration(const Registration&) = delete;
+    Registration& operator=(const Registration&) = delete;
+
+private:
+    DWORD system_cookie_ = 0;
+    DWORD subscription_cookie_ = 0;
+};
+
+// The subscriber of a record, fetched from the global interface table into
+// the calling thread's apartment.
+pysens2::ComPtr<IUnknown> subscriber_for_caller(const Record& r);
+
+}  // namespace fake

@@ -1,0 +1,315 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "com/bstr.hpp"
+#include "core/errors.hpp"
+#include "core/monitor_core.hpp"
+#include "fake_event_system.hpp"
+
+using namespace pysens2;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Recorder : DeliveryHandler {
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<Event> events;
+    void deliver(std::vector<Event>& batch) override {
+        std::lock_guard<std::mutex> lock(m);
+        for (auto& e : batch) events.push_back(e);
+        cv.notify_all();
+    }
+    bool wait_for(std::size_t n, std::chrono::milliseconds timeout = 10000ms) {
+        std::unique_lock<std::mutex> lock(m);
+        return cv.wait_for(lock, timeout, [&] { return events.size() >= n; });
+    }
+    std::size_t count() {
+        std::lock_guard<std::mutex> lock(m);
+        return events.size();
+    }
+};
+
+MonitorOptions sens(EventMask mask = kAllEvents) {
+    MonitorOptions o;
+    o.backend = "sens";
+    o.mask = mask;
+    o.queue_size = 10000;
+    return o;
+}
+
+std::string narrow(const std::wstring& w) { return std::string(w.begin(), w.end()); }
+
+const fake::Record* find(const std::vector<fake::Record>& v, const std::wstring& method) {
+    for (auto& r : v)
+        if (r.method == method) return &r;
+    return nullptr;
+}
+
+// Calls every stored subscription once from a fresh MTA thread, as the
+// Event System's publisher would: through the vtable, or by name + Invoke.
+void publish(const std::wstring& user, DWORD session, bool via_dispatch) {
+    std::thread([&] {
+        CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+        {
+            Bstr name(user);
+            for (const fake::Record& r : fake::state().snapshot()) {
+                ComPtr<IUnknown> sub = fake::subscriber_for_caller(r);
+                REQUIRE(sub);
+                const bool logon2 =
+                    r.event_class == widen(guid_to_string(kSENSGUID_EVENTCLASS_LOGON2));
+                if (via_dispatch) {
+                    ComPtr<IDispatch> d;
+                    REQUIRE(sub->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(d.put())) ==
+                            S_OK);
+                    Bstr method(r.method);
+                    LPOLESTR names[] = {method.get()};
+                    DISPID id = 0;
+                    REQUIRE(d->GetIDsOfNames(IID_NULL, names, 1, LOCALE_USER_DEFAULT, &id) == S_OK);
+                    VARIANT args[2];
+                    VariantInit(&args[0]);
+                    VariantInit(&args[1]);
+                    UINT n = logon2 ? 2 : 1;
+                    if (logon2) {
+                        args[0].vt = VT_UI4;
+                        args[0].ulVal = session;
+                    }
+                    args[n - 1].vt = VT_BSTR;
+                    args[n - 1].bstrVal = name.get();
+                    DISPPARAMS p{args, nullptr, n, 0};
+                    CHECK(d->Invoke(id, IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &p, nullptr,
+                                    nullptr, nullptr) == S_OK);
+                } else if (logon2) {
+                    ComPtr<ISensLogon2> s;
+                    REQUIRE(sub->QueryInterface(kIID_ISensLogon2, reinterpret_cast<void**>(s.put())) ==
+                            S_OK);
+                    if (r.method == L"Logon") CHECK(s->Logon(name.get(), session) == S_OK);
+                    if (r.method == L"Logoff") CHECK(s->Logoff(name.get(), session) == S_OK);
+                    if (r.method == L"SessionDisconnect") CHECK(s->SessionDisconnect(name.get(), session) == S_OK);
+                    if (r.method == L"SessionReconnect") CHECK(s->SessionReconnect(name.get(), session) == S_OK);
+                    if (r.method == L"PostShell") CHECK(s->PostShell(name.get(), session) == S_OK);
+                } else {
+                    ComPtr<ISensLogon> s;
+                    REQUIRE(sub->QueryInterface(kIID_ISensLogon, reinterpret_cast<void**>(s.put())) ==
+                            S_OK);
+                    if (r.method == L"StartShell") CHECK(s->StartShell(name.get()) == S_OK);
+                    if (r.method == L"DisplayLock") CHECK(s->DisplayLock(name.get()) == S_OK);
+                    if (r.method == L"DisplayUnlock") CHECK(s->DisplayUnlock(name.get()) == S_OK);
+                    if (r.method == L"StartScreenSaver") CHECK(s->StartScreenSaver(name.get()) == S_OK);
+                    if (r.method == L"StopScreenSaver") CHECK(s->StopScreenSaver(name.get()) == S_OK);
+                }
+            }
+        }
+        CoUninitialize();
+    }).join();
+}
+
+struct Fixture {
+    fake::Registration registration;
+    Fixture() { fake::state().reset(); }
+    ~Fixture() { fake::state().reset(); }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "start stores one well-formed subscription per event type") {
+    auto rec = std::make_shared<Recorder>();
+    MonitorCore m(sens(), rec);
+    m.start();
+    auto stored = fake::state().snapshot();
+    REQUIRE(stored.size() == 10);
+    std::set<std::wstring> ids, methods;
+    for (const auto& r : stored) {
+        CAPTURE(narrow(r.method));
+        GUID g;
+        CHECK(guid_from_string(narrow(r.id), g));
+        CHECK(r.id.size() == 38);
+        ids.insert(r.id);
+        methods.insert(r.method);
+        CHECK(r.publisher == widen(guid_to_string(kSENSGUID_PUBLISHER)));
+        CHECK(r.per_user == TRUE);
+        CHECK(r.name.find(L"pysens2") != std::wstring::npos);
+        ComPtr<IUnknown> sub = fake::subscriber_for_caller(r);
+        const bool logon2 = r.method == L"Logon" || r.method == L"Logoff" ||
+                            r.method == L"SessionDisconnect" || r.method == L"SessionReconnect" ||
+                            r.method == L"PostShell";
+        CHECK(r.event_class ==
+              widen(guid_to_string(logon2 ? kSENSGUID_EVENTCLASS_LOGON2 : kSENSGUID_EVENTCLASS_LOGON)));
+        void* p = nullptr;
+        CHECK(sub->QueryInterface(logon2 ? kIID_ISensLogon2 : kIID_ISensLogon, &p) == S_OK);
+        static_cast<IUnknown*>(p)->Release();
+        CHECK(sub->QueryInterface(logon2 ? kIID_ISensLogon : kIID_ISensLogon2, &p) == E_NOINTERFACE);
+    }
+    CHECK(ids.size() == 10);
+    CHECK(methods == std::set<std::wstring>{L"Logon", L"Logoff", L"PostShell", L"SessionDisconnect",
+                                            L"SessionReconnect", L"StartShell", L"DisplayLock",
+                                            L"DisplayUnlock", L"StartScreenSaver",
+                                            L"StopScreenSaver"});
+    m.stop(std::nullopt);
+}
+
+TEST_CASE_FIXTURE(Fixture, "only the wanted methods are subscribed; per_user can be turned off") {
+    auto rec = std::make_shared<Recorder>();
+    MonitorOptions o = sens(mask_of(EventType::DisplayLock) | mask_of(EventType::SessionDisconnect));
+    o.per_user = false;
+    MonitorCore m(o, rec);
+    m.start();
+    auto stored = fake::state().snapshot();
+    REQUIRE(stored.size() == 2);
+    CHECK(find(stored, L"DisplayLock"));
+    CHECK(find(stored, L"SessionDisconnect"));
+    for (auto& r : stored) CHECK(r.per_user == FALSE);
+    m.stop(std::nullopt);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a publisher thread's calls arrive with the right fields, both routes") {
+    auto rec = std::make_shared<Recorder>();
+    MonitorCore m(sens(), rec);
+    m.start();
+    const std::wstring user = L"Jos\u00e9 \u7530\u4e2d";
+    publish(user, 0, false);
+    publish(user, 4294967295u, true);
+    REQUIRE(rec->wait_for(20));
+    m.stop(std::nullopt);
+    std::multiset<int> types;
+    for (std::size_t i = 0; i < 20; ++i) {
+        const Event& e = rec->events[i];
+        types.insert(static_cast<int>(e.type()));
+        CHECK(e.user == "Jos\xc3\xa9 \xe7\x94\xb0\xe4\xb8\xad");
+        if (e.has_session) CHECK(e.session_id == (i < 10 ? 0u : 4294967295u));
+        CHECK(e.source == canonical_source(e.type()));
+    }
+    for (int t = 0; t < 10; ++t) CHECK(types.count(t) == 2);
+}
+
+TEST_CASE_FIXTURE(Fixture, "STA mode: calls reach the sink through a proxy while the pump runs") {
+    auto rec = std::make_shared<Recorder>();
+    MonitorOptions o = sens();
+    o.apartment = Apartment::Sta;
+    MonitorCore m(o, rec);
+    m.start();
+    auto stored = fake::state().snapshot();
+    REQUIRE(stored.size() == 10);
+    // From the publisher's MTA the subscriber is a proxy, not the sink itself.
+    std::thread([&] {
+        CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+        {
+            ComPtr<IUnknown> sub = fake::subscriber_for_caller(stored[0]);
+            ComPtr<IUnknown> raw_identity;
+            stored[0].raw_subscriber->QueryInterface(IID_IUnknown,
+                                                     reinterpret_cast<void**>(raw_identity.put()));
+            CHECK(sub.get() != raw_identity.get());
+        }
+        CoUninitialize();
+    }).join();
+    for (int round = 0; round < 3; ++round) publish(L"sta", 7, true);
+    CHECK(rec->wait_for(30));
+    m.stop(std::nullopt);
+    CHECK(rec->count() == 30);
+}
+
+TEST_CASE_FIXTURE(Fixture, "a failed Store rolls back what was stored and names the step") {
+    fake::state().fail_store_at = 3;
+    auto rec = std::make_shared<Recorder>();
+    long sinks_before = SinkCore::live_count();
+    MonitorCore m(sens(), rec);
+    try {
+        m.start();
+        FAIL("start() should have thrown");
+    } catch (const ComError& e) {
+        CHECK(e.hresult() == 0x80040207u);
+        std::string what = e.what();
+        CHECK(what.find("IEventSystem::Store(") != std::string::npos);
+        CHECK(what.find("0x80040207") != std::string::npos);
+    }
+    CHECK(fake::state().snapshot().empty());
+    CHECK(fake::state().remove_calls == 2);
+    CHECK_FALSE(m.running());
+    CHECK(SinkCore::live_count() == sinks_before);
+}
+
+TEST_CASE_FIXTURE(Fixture, "stop removes every subscription and frees the sinks, 200 times over") {
+    auto rec = std::make_shared<Recorder>();
+    long sinks_before = SinkCore::live_count();
+    MonitorCore m(sens(), rec);
+    for (int i = 0; i < 200; ++i) {
+        m.start();
+        REQUIRE(fake::state().snapshot().size() == 10);
+        CHECK(m.stop(std::nullopt));
+        REQUIRE(fake::state().snapshot().empty());
+        REQUIRE(SinkCore::live_count() == sinks_before);
+    }
+    CHECK(fake::state().store_calls == 2000);
+    CHECK(fake::state().remove_calls == 2000);
+}
+
+TEST_CASE_FIXTURE(Fixture, "events of other sessions are dropped unless all sessions are asked for") {
+    DWORD own = 0;
+    ProcessIdToSessionId(GetCurrentProcessId(), &own);
+    for (bool all : {false, true}) {
+        CAPTURE(all);
+        auto rec = std::make_shared<Recorder>();
+        MonitorOptions o = sens(mask_of(EventType::Logon) | mask_of(EventType::DisplayLock));
+        o.all_sessions = all;
+        MonitorCore m(o, rec);
+        CHECK(m.own_session() == own);
+        m.start();
+        publish(L"other", own + 1, false);  // Logon of another session, and DisplayLock
+        publish(L"mine", own, false);
+        REQUIRE(rec->wait_for(all ? 4 : 3));
+        m.stop(std::nullopt);
+        std::size_t others = 0;
+        for (auto& e : rec->events)
+            if (e.has_session && e.session_id != own) ++others;
+        CHECK(others == (all ? 1u : 0u));
+        CHECK(rec->count() == (all ? 4u : 3u));
+    }
+}
+
+TEST_CASE("without an Event System, start fails clearly") {
+    fake::state().reset();
+    auto rec = std::make_shared<Recorder>();
+    MonitorCore m(sens(), rec);
+    try {
+        m.start();
+        FAIL("start() should have thrown");
+    } catch (const ComError& e) {
+        CHECK(e.hresult() == static_cast<std::uint32_t>(REGDB_E_CLASSNOTREG));
+        std::string what = e.what();
+        CHECK(what.find("CoCreateInstance(CLSID_CEventSystem)") != std::string::npos);
+        CHECK(what.find("COM+ Event System") != std::string::npos);
+    }
+    CHECK_FALSE(m.running());
+}
+
+TEST_CASE_FIXTURE(Fixture, "the calling thread may be in an STA, the MTA, or without COM") {
+    for (int mode : {0, 1, 2}) {
+        CAPTURE(mode);
+        std::thread([&] {
+            if (mode == 1) REQUIRE(SUCCEEDED(CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED)));
+            if (mode == 2) REQUIRE(SUCCEEDED(CoInitializeEx(nullptr, COINIT_MULTITHREADED)));
+            {
+                auto rec = std::make_shared<Recorder>();
+                MonitorCore m(sens(mask_of(EventType::DisplayUnlock)), rec);
+                m.start();
+                publish(L"caller", 1, false);
+                CHECK(rec->wait_for(1));
+                m.stop(std::nullopt);
+                CHECK(fake::state().snapshot().empty());
+                if (mode == 1) {
+                    // The caller's apartment is untouched: still an STA.
+                    APTTYPE type;
+                    APTTYPEQUALIFIER q;
+                    REQUIRE(SUCCEEDED(CoGetApartmentType(&type, &q)));
+                    CHECK((type == APTTYPE_STA || type == APTTYPE_MAINSTA));
+                }
+            }
+            if (mode != 0) CoUninitialize();
+        }).join();
+    }
+}
