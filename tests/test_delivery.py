@@ -154,3 +154,16 @@ def test_restart_delivers_again() -> None:
         with m:
             fire(m, "logon", f"run{i}", 1)
     assert got == ["run0", "run1", "run2"]
+
+
+def test_sessions_own_keeps_only_the_own_session() -> None:
+    with pysens2.SessionMonitor(backend="simulated", sessions="own") as m:
+        assert m.sessions == "own"
+        own = m._native.own_session
+        fire(m, "logon", "other", own + 1)
+        fire(m, "display_lock", "no-session")  # ISensLogon events always pass
+        fire(m, "logon", "mine", own)
+        assert [m.get(timeout=10).user for _ in range(2)] == ["no-session", "mine"]
+        with pytest.raises(TimeoutError):
+            m.get(timeout=0.2)
+    assert pysens2.SessionMonitor(backend="simulated").sessions == "all"

@@ -34,9 +34,13 @@ constexpr auto kSignalSlice = std::chrono::milliseconds(100);
 }  // namespace
 
 NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
-                             bool all_sessions)
+                             bool all_sessions, const std::string& apartment, bool per_user)
     : delivery_(std::make_shared<PyDelivery>(queue_size)) {
+    if (apartment != "mta" && apartment != "sta")
+        throw py::value_error("apartment must be 'mta' or 'sta', got '" + apartment + "'");
     MonitorOptions options;
+    options.apartment = apartment == "sta" ? Apartment::Sta : Apartment::Mta;
+    options.per_user = per_user;
     options.backend = backend;
     options.mask = mask;
     options.queue_size = queue_size;
@@ -104,8 +108,9 @@ void bind_monitor(py::module_& m) {
                 return 0;
             };
         }));
-    cls.def(py::init<const std::string&, EventMask, std::size_t, bool>(), py::arg("backend"),
-            py::arg("mask"), py::arg("queue_size"), py::arg("all_sessions"))
+    cls.def(py::init<const std::string&, EventMask, std::size_t, bool, const std::string&, bool>(),
+            py::arg("backend"), py::arg("mask"), py::arg("queue_size"), py::arg("all_sessions"),
+            py::arg("apartment"), py::arg("per_user"))
         .def("start", &NativeMonitor::start)
         .def("stop", &NativeMonitor::stop, py::arg("timeout"), py::arg("discard") = false)
         .def("get", &NativeMonitor::get, py::arg("timeout"), py::arg("interruptible"))
@@ -117,6 +122,8 @@ void bind_monitor(py::module_& m) {
                                [](NativeMonitor& n) { return std::string(n.core().backend_name()); })
         .def_property_readonly("own_session", [](NativeMonitor& n) { return n.core().own_session(); })
         .def_property_readonly("mask", [](NativeMonitor& n) { return n.core().options().mask; })
+        .def_property_readonly("all_sessions",
+                               [](NativeMonitor& n) { return n.core().options().all_sessions; })
         .def("add_handler",
              [](NativeMonitor& n, EventMask mask, py::object fn) {
                  return n.delivery().add_handler(mask, std::move(fn));

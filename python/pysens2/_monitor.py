@@ -43,6 +43,13 @@ def _check_timeout(timeout: object) -> Optional[float]:
     return float(timeout)
 
 
+def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if value not in allowed:
+        raise ValueError(f"unknown {name} {value!r}; expected one of: {', '.join(allowed)}")
+
+
 class Handle:
     """A registered callback. ``remove()`` unregisters it; calling the handle
     calls the callback, so ``@monitor.on(...)`` leaves a usable function."""
@@ -80,6 +87,14 @@ class SessionMonitor:
     dispatcher thread), :meth:`get` and iteration (``for event in monitor``),
     and :meth:`events` for asyncio. Each is independent: every event goes to
     all of them.
+
+    ``sessions``: "own" delivers only events of this process's session
+    (ISensLogon events, which carry no session id, always pass); "all" every
+    session's (services, Remote Desktop servers). The default is "own" for
+    the SENS backend and "all" for the simulated one. ``apartment``: the COM
+    apartment of the monitor's own thread ("mta" or "sta"; with "sta" the
+    library runs the message pump). ``per_user=False`` makes machine-wide
+    subscriptions, for services running as SYSTEM.
     """
 
     def __init__(
@@ -89,20 +104,29 @@ class SessionMonitor:
         backend: str = "auto",
         queue_size: int = _native.DEFAULT_QUEUE_SIZE,
         on_error: Optional[ErrorHandler] = None,
+        sessions: Optional[str] = None,
+        apartment: str = "mta",
+        per_user: bool = True,
     ) -> None:
         self._events = parse_event_types(events)
-        if not isinstance(backend, str):
-            raise TypeError(f"backend must be a str, not {type(backend).__name__}")
-        if backend not in BACKENDS:
-            raise ValueError(f"unknown backend {backend!r}; expected one of: {', '.join(BACKENDS)}")
+        _check_choice("backend", backend, BACKENDS)
         if isinstance(queue_size, bool) or not isinstance(queue_size, int):
             raise TypeError(f"queue_size must be an int, not {type(queue_size).__name__}")
         if not 1 <= queue_size <= MAX_QUEUE_SIZE:
             raise ValueError(f"queue_size must be between 1 and {MAX_QUEUE_SIZE}, got {queue_size}")
         if on_error is not None and not callable(on_error):
             raise TypeError("on_error must be a callable (exception, event) or None")
+        if sessions is None:
+            # The simulated backend has no session of its own: keep everything.
+            sessions = "all" if backend == "simulated" else "own"
+        _check_choice("sessions", sessions, ("own", "all"))
+        _check_choice("apartment", apartment, ("mta", "sta"))
+        if not isinstance(per_user, bool):
+            raise TypeError(f"per_user must be a bool, not {type(per_user).__name__}")
         self._queue_size = queue_size
-        self._native = _native.Monitor(backend, mask_of(self._events), queue_size, True)
+        self._native = _native.Monitor(
+            backend, mask_of(self._events), queue_size, sessions == "all", apartment, per_user
+        )
         self._native.set_error_handler(on_error)
         self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
         # A weak reference: the hook must not keep the monitor alive.
@@ -118,6 +142,11 @@ class SessionMonitor:
     def backend(self) -> str:
         """The backend in use: "sens" or "simulated"."""
         return self._native.backend
+
+    @property
+    def sessions(self) -> str:
+        """ "own": only the process's own session's events; "all": every session's."""
+        return "all" if self._native.all_sessions else "own"
 
     @property
     def queue_size(self) -> int:
