@@ -73,8 +73,10 @@ fi
 
 # --- windows tier ------------------------------------------------------------
 say "windows: cross-build with mingw-w64, run the C++ tests under Wine (ctest)"
-apt_install g++-mingw-w64-x86-64-posix wine64 || true
+# widl (wine64-tools) and its IDL imports (libwine-dev) build the test type libraries.
+apt_install g++-mingw-w64-x86-64-posix wine64 wine64-tools libwine-dev || true
 if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine64 ] \
+    && [ -x /usr/lib/wine/widl ] && [ -f /usr/include/wine/wine/windows/oaidl.idl ] \
     && [ -f /usr/include/doctest/doctest.h ]; then
     export WINEPREFIX=$BUILD/wineprefix WINEDEBUG=-all
     # doctest is header-only; give the cross compiler it alone, not /usr/include.
@@ -88,7 +90,7 @@ if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine
     (cd "$BUILD/win" && ctest --output-on-failure) || { /usr/lib/wine/wineserver -k; exit 1; }
     /usr/lib/wine/wineserver -k || true
 else
-    skip_tier windows "mingw-w64 or Wine is missing (Debian: apt-get install g++-mingw-w64-x86-64-posix wine64)"
+    skip_tier windows "mingw-w64, Wine or widl is missing (Debian: apt-get install g++-mingw-w64-x86-64-posix wine64 wine64-tools libwine-dev)"
 fi
 
 # pytest last: its summary line is the suite's closing line.

@@ -207,10 +207,16 @@ TEST_CASE_FIXTURE(Fixture, "STA mode: calls reach the sink through a proxy while
         }
         CoUninitialize();
     }).join();
-    for (int round = 0; round < 3; ++round) publish(L"sta", 7, true);
-    CHECK(rec->wait_for(30));
+    // Both routes: late-bound (IDispatch proxy) and vtable (typelib proxy),
+    // several rounds, so the pump must keep serving calls.
+    for (int round = 0; round < 3; ++round) {
+        publish(L"sta", 7, true);
+        publish(L"sta", 7, false);
+    }
+    CHECK(rec->wait_for(60));
     m.stop(std::nullopt);
-    CHECK(rec->count() == 30);
+    CHECK(rec->count() == 60);
+    CHECK(fake::state().snapshot().empty());
 }
 
 TEST_CASE_FIXTURE(Fixture, "a failed Store rolls back what was stored and names the step") {
