@@ -120,19 +120,19 @@ public:
         subscriber = in;
         return S_OK;
     }
-    HRESULT WINAPI get_PerUser(WINBOOL* out) override {
+    HRESULT WINAPI get_PerUser(BOOL* out) override {
         *out = per_user;
         return S_OK;
     }
-    HRESULT WINAPI put_PerUser(WINBOOL in) override {
+    HRESULT WINAPI put_PerUser(BOOL in) override {
         per_user = in;
         return S_OK;
     }
-    HRESULT WINAPI get_Enabled(WINBOOL* out) override {
+    HRESULT WINAPI get_Enabled(BOOL* out) override {
         *out = enabled;
         return S_OK;
     }
-    HRESULT WINAPI put_Enabled(WINBOOL in) override {
+    HRESULT WINAPI put_Enabled(BOOL in) override {
         enabled = in;
         return S_OK;
     }
