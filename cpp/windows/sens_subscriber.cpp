@@ -18,6 +18,18 @@ ComError failure(const std::string& step, HRESULT hr, const std::string& hint = 
 
 Bstr bstr(const std::wstring& s) { return Bstr(s); }
 
+// What a failed Store usually means, in the user's terms.
+std::string store_hint(HRESULT hr, bool per_user) {
+    constexpr HRESULT kInvalidPerUserSid = static_cast<HRESULT>(0x80040207);
+    constexpr HRESULT kPerUserSidNotLoggedOn = static_cast<HRESULT>(0x80040210);
+    if (hr == kInvalidPerUserSid || hr == kPerUserSidNotLoggedOn)
+        return "per-user subscriptions need an interactively logged-on user; a service running "
+               "as SYSTEM must pass per_user=False";
+    if (hr == E_ACCESSDENIED && !per_user)
+        return "machine-wide subscriptions (per_user=False) need administrator rights";
+    return {};
+}
+
 std::wstring method_of(Source source) {
     std::string_view m = source_info(source).method;
     return std::wstring(m.begin(), m.end());
@@ -89,11 +101,7 @@ void SensSubscriber::store_one(Source source, bool per_user) {
     if (FAILED(hr = sub->put_PerUser(per_user ? TRUE : FALSE)))
         throw failure(step("IEventSubscription::put_PerUser"), hr);
     if (FAILED(hr = event_system_->Store(bstr(kSubscriptionProgId).get(), sub.get())))
-        throw failure(step("IEventSystem::Store"), hr,
-                      hr == static_cast<HRESULT>(0x80040207)
-                          ? "per-user subscriptions need a logged-on user; a service running as "
-                            "SYSTEM must pass per_user=False"
-                          : std::string());
+        throw failure(step("IEventSystem::Store"), hr, store_hint(hr, per_user));
     stored_.push_back({id, source});
 }
 
