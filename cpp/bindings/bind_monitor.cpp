@@ -124,6 +124,19 @@ void bind_monitor(py::module_& m) {
         .def_property_readonly("mask", [](NativeMonitor& n) { return n.core().options().mask; })
         .def_property_readonly("all_sessions",
                                [](NativeMonitor& n) { return n.core().options().all_sessions; })
+        .def("set_timing", [](NativeMonitor& n, bool on) { n.delivery().set_timing(on); },
+             py::arg("on"))
+        .def("stats",
+             [](NativeMonitor& n) {
+                 const auto& s = n.delivery().stats();
+                 py::dict d;
+                 d["batches"] = s.batches.load();
+                 d["events"] = s.events.load();
+                 d["gil_ns"] = s.gil_ns.load();
+                 d["callback_ns"] = s.callback_ns.load();
+                 d["wakeups"] = n.core().dispatcher_wakeups();
+                 return d;
+             })
         .def("add_handler",
              [](NativeMonitor& n, EventMask mask, py::object fn) {
                  return n.delivery().add_handler(mask, std::move(fn));

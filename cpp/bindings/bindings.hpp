@@ -9,5 +9,6 @@ void register_errors(pybind11::module_& m);
 void bind_event(pybind11::module_& m);
 void bind_monitor(pybind11::module_& m);
 void bind_testing(pybind11::module_& m);
+void bind_bench(pybind11::module_& m);
 
 }  // namespace pysens2

@@ -7,4 +7,5 @@ PYBIND11_MODULE(_native, m) {
     pysens2::bind_event(m);
     pysens2::bind_monitor(m);
     pysens2::bind_testing(m);
+    pysens2::bind_bench(m);
 }

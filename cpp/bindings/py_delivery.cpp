@@ -29,6 +29,7 @@ std::uint64_t PyDelivery::add_handler(EventMask mask, py::object fn) {
     auto table = std::make_shared<Table>(*table_);
     table->push_back(h);
     table_ = std::move(table);
+    version_.fetch_add(1);
     handler_count_.store(table_->size());
     return h->id;
 }
@@ -48,6 +49,7 @@ bool PyDelivery::remove_handler(std::uint64_t id) {
     }
     old = std::move(table_);
     table_ = std::move(table);
+    version_.fetch_add(1);
     handler_count_.store(table_->size());
     return found;
 }
@@ -64,6 +66,12 @@ void PyDelivery::set_finished_hook(py::object fn) {
     std::swap(finished_hook_, fn);
 }
 
+void PyDelivery::release_dispatcher_refs() {
+    current_.reset();
+    current_version_ = ~0ull;
+    user_cache_ = UserCache{};
+}
+
 void PyDelivery::clear_python_refs() {
     std::shared_ptr<const Table> old;
     py::object on_error, hook;
@@ -71,6 +79,7 @@ void PyDelivery::clear_python_refs() {
         std::lock_guard<std::mutex> lock(mutex_);
         for (const auto& h : *table_) h->active.store(false);
         old = std::exchange(table_, std::make_shared<Table>());
+        version_.fetch_add(1);
         handler_count_.store(0);
         on_error = std::move(on_error_);
         hook = std::move(finished_hook_);
@@ -121,31 +130,45 @@ void PyDelivery::report(py::error_already_set& error, const py::object& event, c
     error.discard_as_unraisable(context.c_str());
 }
 
-void PyDelivery::call_handlers(const Event& e) {
-    std::shared_ptr<const Table> table = snapshot();
+std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
+    // Re-read the table only when on()/remove() changed it; `active` covers
+    // a handler removed while this copy is in use.
+    const std::uint64_t version = version_.load(std::memory_order_acquire);
+    if (version != current_version_) {
+        current_ = snapshot();
+        current_version_ = version;
+    }
+    const std::shared_ptr<const Table> table = current_;
     const EventMask bit = mask_of(e.type());
     py::object event;
+    std::int64_t in_callbacks = 0;
     for (const auto& h : *table) {
         if (!(h->mask & bit) || !h->active.load(std::memory_order_relaxed)) continue;
         try {
-            if (!event) event = to_python(e);
+            if (!event) event = to_python(e, &user_cache_);
+            const std::int64_t t0 = timing ? monotonic_now_ns() : 0;
             PyObject* r = PyObject_CallOneArg(h->fn.ptr(), event.ptr());
+            if (timing) in_callbacks += monotonic_now_ns() - t0;
             if (!r) throw py::error_already_set();
             Py_DECREF(r);
         } catch (py::error_already_set& err) {
             report(err, event ? event : py::object(py::none()), *h);
         }
-        if (interpreter_exiting()) return;
+        if (interpreter_exiting()) break;
     }
+    return in_callbacks;
 }
 
 void PyDelivery::deliver(std::vector<Event>& batch) {
     if (tstate_ && handler_count() > 0 && !interpreter_exiting()) {
+        const bool timing = timing_.load(std::memory_order_relaxed);
         PyEval_RestoreThread(tstate_);
+        const std::int64_t t0 = timing ? monotonic_now_ns() : 0;
+        std::int64_t in_callbacks = 0;
         for (const Event& e : batch) {
             if (interpreter_exiting()) break;
             try {
-                call_handlers(e);
+                in_callbacks += call_handlers(e, timing);
             }
             PYSENS2_RETHROW_FORCED_UNWIND
             catch (...) {
@@ -153,9 +176,15 @@ void PyDelivery::deliver(std::vector<Event>& batch) {
                 PyErr_Clear();
             }
         }
+        if (timing) {
+            stats_.gil_ns += static_cast<std::uint64_t>(monotonic_now_ns() - t0);
+            stats_.callback_ns += static_cast<std::uint64_t>(in_callbacks);
+            stats_.batches += 1;
+            stats_.events += batch.size();
+        }
         tstate_ = PyEval_SaveThread();
     }
-    for (Event& e : batch) buffer_.push(std::move(e));
+    buffer_.push_all(batch);
 }
 
 void PyDelivery::thread_finishing() {
@@ -163,6 +192,7 @@ void PyDelivery::thread_finishing() {
     buffer_.close();
     if (!tstate_) return;
     PyEval_RestoreThread(tstate_);
+    release_dispatcher_refs();
     if (!interpreter_exiting()) {
         py::object hook;
         {

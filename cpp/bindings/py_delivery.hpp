@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/dispatcher.hpp"
+#include "py_event.hpp"
 
 namespace pysens2 {
 
@@ -36,6 +37,13 @@ public:
     void clear_python_refs();
     int traverse(visitproc visit, void* arg) const;
 
+    // Optional timing of the GIL-holding part of each delivery (benchmarks).
+    struct Stats {
+        std::atomic<std::uint64_t> batches{0}, events{0}, gil_ns{0}, callback_ns{0};
+    };
+    void set_timing(bool on) { timing_.store(on); }
+    const Stats& stats() const { return stats_; }
+
     // Events every delivery also appends to; get() reads it.
     EventQueue& buffer() { return buffer_; }
 
@@ -54,16 +62,26 @@ private:
     using Table = std::vector<std::shared_ptr<Handler>>;
 
     std::shared_ptr<const Table> snapshot() const;
-    void call_handlers(const Event& e);
+    // Drops the dispatcher thread's own Python references (GIL held).
+    void release_dispatcher_refs();
+    // Returns the nanoseconds spent inside callbacks when timing, else 0.
+    std::int64_t call_handlers(const Event& e, bool timing);
+    // The dispatcher's copy of the table, refreshed when version_ moves.
+    std::shared_ptr<const Table> current_;
+    std::uint64_t current_version_ = ~0ull;
+    UserCache user_cache_;
     void report(py::error_already_set& error, const py::object& event, const Handler& h);
 
     mutable std::mutex mutex_;
     std::shared_ptr<const Table> table_;  // copy-on-write; replaced, never edited
+    std::atomic<std::uint64_t> version_{0};  // bumped on every replacement
     std::atomic<std::size_t> handler_count_{0};
     py::object on_error_;
     py::object finished_hook_;
     std::uint64_t next_id_ = 1;
     EventQueue buffer_;
+    std::atomic<bool> timing_{false};
+    Stats stats_;
     PyThreadState* tstate_ = nullptr;  // the dispatcher thread's, kept for its lifetime
     PyGILState_STATE gilstate_{};
 };

@@ -1,9 +1,12 @@
-// SessionEvent: the immutable Python object each event becomes.
+// SessionEvent: the immutable Python object each event becomes. A plain
+// CPython type rather than a pybind11 class: the dispatcher makes one per
+// event, and a pybind11 instance costs several times more to create.
 #pragma once
 
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <string>
 
 #include "core/event.hpp"
 
@@ -11,16 +14,26 @@ namespace pysens2 {
 
 namespace py = pybind11;
 
-struct SessionEvent {
-    py::object type;        // pysens2.EventType member
-    py::object user;        // str
-    py::object session_id;  // int, or None for ISensLogon events
+struct SessionEventObject {
+    PyObject_HEAD
+    PyObject* type;        // pysens2.EventType member
+    PyObject* user;        // str
+    PyObject* session_id;  // int, or None for ISensLogon events
     std::int64_t timestamp_ns;
     std::int64_t monotonic_ns;
     Source source;
 };
 
+// Creates the type (once) and returns it; bind_event adds it to the module.
+PyTypeObject* session_event_type();
+
+// The last user name converted, reused while consecutive events share it.
+struct UserCache {
+    std::string utf8;
+    py::object str;
+};
+
 // Builds the Python SessionEvent for a native event (GIL held).
-py::object to_python(const Event& e);
+py::object to_python(const Event& e, UserCache* cache = nullptr);
 
 }  // namespace pysens2

@@ -61,8 +61,7 @@ HRESULT SinkCore::deliver(Event&& event) noexcept {
 HRESULT SinkCore::post(Source source, BSTR user, bool has_session, DWORD session_id) noexcept {
     try {
         Event e;
-        e.monotonic_ns = monotonic_now_ns();
-        e.wall_ns = wall_now_ns();
+        e.monotonic_ns = monotonic_now_ns();  // wall_ns: the dispatcher derives it
         e.source = source;
         e.has_session = has_session;
         e.session_id = session_id;
@@ -98,7 +97,6 @@ HRESULT SinkCore::get_ids_of_names(REFIID riid, LPOLESTR* names, UINT count,
 HRESULT SinkCore::invoke(DISPID member_id, REFIID riid, WORD flags, DISPPARAMS* params,
                          VARIANT* result, UINT* arg_err) noexcept {
     const std::int64_t mono = monotonic_now_ns();
-    const std::int64_t wall = wall_now_ns();
     if (!IsEqualGUID(riid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
     const SourceInfo* member = find_member(iface_, member_id);
     if (!member || !(flags & DISPATCH_METHOD)) return DISP_E_MEMBERNOTFOUND;
@@ -111,7 +109,6 @@ HRESULT SinkCore::invoke(DISPID member_id, REFIID riid, WORD flags, DISPPARAMS* 
     try {
         Event e;
         e.monotonic_ns = mono;
-        e.wall_ns = wall;
         e.source = static_cast<Source>(member - kSources.data());
         // Arguments arrive last-first: the user name is rgvarg[n - 1].
         HRESULT hr = coerce_to_utf8(params->rgvarg[n - 1], e.user);

@@ -27,6 +27,7 @@ struct Dispatcher::State {
         std::vector<Event> batch;
         batch.reserve(batch_size);
         while (queue->pop_batch(batch, batch_size)) {
+            stamp_wall_clock(batch);
             // The handler reports its own errors; anything escaping it must
             // not end the thread (std::terminate) or lose later events.
             try {

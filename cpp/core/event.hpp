@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "event_types.hpp"
 
@@ -13,8 +14,10 @@ struct Event {
     bool has_session = false;   // ISensLogon carries no session id
     std::uint32_t session_id = 0;
     std::string user;           // UTF-8
-    std::int64_t monotonic_ns = 0;  // steady clock at receipt
-    std::int64_t wall_ns = 0;       // system clock (Unix epoch) at receipt
+    std::int64_t monotonic_ns = 0;  // steady clock, stamped by the sink at receipt
+    // System clock (Unix epoch) at receipt. The dispatcher derives it from
+    // monotonic_ns: one clock read per event on the sink's hot path, not two.
+    std::int64_t wall_ns = 0;
 
     EventType type() const { return source_info(source).type; }
 };
@@ -22,5 +25,8 @@ struct Event {
 // Clock readings the sink stamps each event with.
 std::int64_t monotonic_now_ns();
 std::int64_t wall_now_ns();
+// Sets wall_ns of each event from its monotonic_ns, using the offset
+// between the two clocks now.
+void stamp_wall_clock(std::vector<Event>& events);
 
 }  // namespace pysens2

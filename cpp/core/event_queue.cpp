@@ -10,22 +10,37 @@ EventQueue::EventQueue(std::size_t capacity, Overflow overflow)
     if (capacity == 0) throw std::invalid_argument("queue capacity must be at least 1");
 }
 
+bool EventQueue::store(Event&& event) {
+    if (closed_) return false;
+    if (events_.size() >= capacity_) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        if (overflow_ == Overflow::RefuseNewest) return false;
+        events_.pop_front();
+    }
+    events_.push_back(std::move(event));
+    return true;
+}
+
 bool EventQueue::push(Event&& event) {
-    bool wake = false;
+    bool stored, wake;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (closed_) return false;
-        if (events_.size() >= capacity_) {
-            dropped_.fetch_add(1, std::memory_order_relaxed);
-            if (overflow_ == Overflow::RefuseNewest) return false;
-            events_.pop_front();
-        }
-        events_.push_back(std::move(event));
-        wake = waiters_ > 0;
+        stored = store(std::move(event));
+        wake = stored && waiters_ > 0;
     }
     // Notify outside the lock so the woken consumer does not block on it.
     if (wake) ready_.notify_all();
-    return true;
+    return stored;
+}
+
+void EventQueue::push_all(std::vector<Event>& events) {
+    bool wake;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (Event& e : events) store(std::move(e));
+        wake = waiters_ > 0;
+    }
+    if (wake) ready_.notify_all();
 }
 
 bool EventQueue::pop_batch(std::vector<Event>& out, std::size_t max) {
@@ -34,6 +49,7 @@ bool EventQueue::pop_batch(std::vector<Event>& out, std::size_t max) {
     ++waiters_;
     ready_.wait(lock, [&] { return closed_ || !events_.empty(); });
     --waiters_;
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
     while (!events_.empty() && out.size() < max) {
         out.push_back(std::move(events_.front()));
         events_.pop_front();

@@ -27,6 +27,8 @@ public:
     // closed, or full under RefuseNewest (then dropped() grows). Under
     // DiscardOldest a full queue loses its oldest event instead (counted too).
     bool push(Event&& event);
+    // push() for each event of `events` (moved from), under one lock.
+    void push_all(std::vector<Event>& events);
 
     // Waits until at least one event is queued or the queue is closed, then
     // moves up to `max` events into `out` (which is cleared first). Returns
@@ -47,8 +49,12 @@ public:
     std::size_t size() const;
     std::size_t capacity() const { return capacity_; }
     std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+    // How many times pop_batch() has returned: the consumer's wake-ups.
+    std::uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
 
 private:
+    bool store(Event&& event);  // mutex_ held
+
     const std::size_t capacity_;
     const Overflow overflow_;
     mutable std::mutex mutex_;
@@ -57,6 +63,7 @@ private:
     bool closed_ = false;
     std::size_t waiters_ = 0;
     std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> wakeups_{0};
 };
 
 }  // namespace pysens2

@@ -27,6 +27,11 @@ std::int64_t monotonic_now_ns() {
     return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+void stamp_wall_clock(std::vector<Event>& events) {
+    const std::int64_t offset = wall_now_ns() - monotonic_now_ns();
+    for (Event& e : events) e.wall_ns = e.monotonic_ns + offset;
+}
+
 std::int64_t wall_now_ns() {
     using namespace std::chrono;
     return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();

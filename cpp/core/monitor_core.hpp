@@ -42,6 +42,7 @@ public:
 
     bool running() const;
     std::uint64_t dropped() const { return queue_->dropped(); }
+    std::uint64_t dispatcher_wakeups() const { return queue_->wakeups(); }
     const MonitorOptions& options() const { return options_; }
     const char* backend_name() const { return backend_->name(); }
     std::uint32_t own_session() const { return backend_->own_session(); }

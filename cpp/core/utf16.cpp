@@ -31,8 +31,15 @@ void put(std::string& out, char32_t cp) {
 }  // namespace
 
 void append_utf8(std::string& out, const char16_t* units, std::size_t count) {
-    out.reserve(out.size() + count);  // exact for ASCII, the common case
-    for (std::size_t i = 0; i < count; ++i) {
+    // Fast path: user names are nearly always ASCII.
+    std::size_t ascii = 0;
+    while (ascii < count && units[ascii] < 0x80) ++ascii;
+    const std::size_t base = out.size();
+    out.resize(base + ascii);
+    for (std::size_t i = 0; i < ascii; ++i) out[base + i] = static_cast<char>(units[i]);
+    if (ascii == count) return;
+    out.reserve(out.size() + (count - ascii) * 3);
+    for (std::size_t i = ascii; i < count; ++i) {
         char16_t u = units[i];
         if (is_high(u) && i + 1 < count && is_low(units[i + 1])) {
             char32_t cp = 0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) +

@@ -15,6 +15,7 @@ namespace {
 struct Recorder : DeliveryHandler {
     std::mutex m;
     std::vector<std::uint32_t> ids;
+    std::int64_t wall_ns = 0;
     std::atomic<int> started{0}, finishing{0};
     std::chrono::milliseconds delay{0};
     void thread_started() override { ++started; }
@@ -22,13 +23,17 @@ struct Recorder : DeliveryHandler {
     void deliver(std::vector<Event>& batch) override {
         if (delay.count()) std::this_thread::sleep_for(delay);
         std::lock_guard<std::mutex> lock(m);
-        for (auto& e : batch) ids.push_back(e.session_id);
+        for (auto& e : batch) {
+            ids.push_back(e.session_id);
+            wall_ns = e.wall_ns;
+        }
     }
 };
 
 Event ev(std::uint32_t id) {
     Event e;
     e.session_id = id;
+    e.monotonic_ns = monotonic_now_ns();
     return e;
 }
 
@@ -44,6 +49,10 @@ TEST_CASE("the dispatcher delivers in order and drains before it finishes") {
     CHECK(d.wait(std::nullopt));
     REQUIRE(r->ids.size() == 50);
     for (std::uint32_t i = 0; i < 50; ++i) CHECK(r->ids[i] == i);
+    // The dispatcher gives each event its wall-clock time of receipt.
+    const std::int64_t now = wall_now_ns();
+    CHECK(r->wall_ns > now - 60'000'000'000LL);
+    CHECK(r->wall_ns <= now);
     CHECK(r->started == 1);
     CHECK(r->finishing == 1);
 }
