@@ -51,8 +51,8 @@ say "python: build and install pysens2 (C++ warnings are errors)"
 "$VPY" -m pip install -q ".[test,lint]" -C cmake.define.PYSENS2_WERROR=ON
 
 say "python: ruff and mypy"
-"$VPY" -m ruff check python tests
-"$VPY" -m ruff format --check python tests
+"$VPY" -m ruff check python tests benchmarks
+"$VPY" -m ruff format --check python tests benchmarks
 "$VPY" -m mypy
 
 # The same CMake and Ninja on every machine, for the native tiers.

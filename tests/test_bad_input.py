@@ -27,6 +27,8 @@ from pysens2.testing import VT, Variant
         ({"queue_size": 2**40}, ValueError, "between 1 and"),
         ({"queue_size": 1.5}, TypeError, "queue_size must be an int"),
         ({"queue_size": True}, TypeError, "queue_size must be an int"),
+        ({"buffer_size": 0}, ValueError, "buffer_size must be between 1 and"),
+        ({"buffer_size": "big"}, TypeError, "buffer_size must be an int"),
         ({"on_error": "print"}, TypeError, "on_error must be a callable"),
     ],
 )

@@ -167,3 +167,17 @@ def test_sessions_own_keeps_only_the_own_session() -> None:
         with pytest.raises(TimeoutError):
             m.get(timeout=0.2)
     assert pysens2.SessionMonitor(backend="simulated").sessions == "all"
+
+
+def test_get_buffer_keeps_the_newest_and_counts_the_rest() -> None:
+    got: list[int | None] = []
+    with pysens2.SessionMonitor(backend="simulated", buffer_size=3) as m:
+        m.on("logon", lambda e: got.append(e.session_id))
+        for i in range(5):
+            fire(m, "logon", "u", i)
+        while len(got) < 5:
+            time.sleep(0.01)
+        # Callbacks saw everything; get() keeps the newest buffer_size events.
+        assert [m.get(timeout=10).session_id for _ in range(3)] == [2, 3, 4]
+        assert m.missed == 2
+    assert got == [0, 1, 2, 3, 4]

@@ -123,6 +123,17 @@ void bind_bench(py::module_& m) {
           },
           py::arg("count"), "Seconds to build and free `count` SessionEvent objects.");
 
+    b.def("clock_cost",
+          [](std::size_t count) {
+              // One monotonic clock read, in ns: the timing stats pay two per callback.
+              std::int64_t sink = 0;
+              auto t0 = Clock::now();
+              for (std::size_t i = 0; i < count; ++i) sink += monotonic_now_ns();
+              double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+              return sink == 42 ? 0.0 : ns / static_cast<double>(count);
+          },
+          py::arg("count"));
+
     b.def("call_thunk",
           [](std::uintptr_t address, std::size_t count, std::size_t threads, double rate_hz) {
               auto fn = reinterpret_cast<ThunkFn>(address);

@@ -34,8 +34,9 @@ constexpr auto kSignalSlice = std::chrono::milliseconds(100);
 }  // namespace
 
 NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
-                             bool all_sessions, const std::string& apartment, bool per_user)
-    : delivery_(std::make_shared<PyDelivery>(queue_size)) {
+                             std::size_t buffer_size, bool all_sessions,
+                             const std::string& apartment, bool per_user)
+    : delivery_(std::make_shared<PyDelivery>(buffer_size)) {
     if (apartment != "mta" && apartment != "sta")
         throw py::value_error("apartment must be 'mta' or 'sta', got '" + apartment + "'");
     MonitorOptions options;
@@ -108,9 +109,10 @@ void bind_monitor(py::module_& m) {
                 return 0;
             };
         }));
-    cls.def(py::init<const std::string&, EventMask, std::size_t, bool, const std::string&, bool>(),
-            py::arg("backend"), py::arg("mask"), py::arg("queue_size"), py::arg("all_sessions"),
-            py::arg("apartment"), py::arg("per_user"))
+    cls.def(py::init<const std::string&, EventMask, std::size_t, std::size_t, bool,
+                     const std::string&, bool>(),
+            py::arg("backend"), py::arg("mask"), py::arg("queue_size"), py::arg("buffer_size"),
+            py::arg("all_sessions"), py::arg("apartment"), py::arg("per_user"))
         .def("start", &NativeMonitor::start)
         .def("stop", &NativeMonitor::stop, py::arg("timeout"), py::arg("discard") = false)
         .def("get", &NativeMonitor::get, py::arg("timeout"), py::arg("interruptible"))
@@ -165,6 +167,9 @@ void bind_monitor(py::module_& m) {
         return out;
     });
     m.attr("DEFAULT_QUEUE_SIZE") = MonitorOptions{}.queue_size;
+    // Events kept for get()/iteration: enough for any human-paced burst, and
+    // small enough (about 256 KiB) that callback-only users do not notice it.
+    m.attr("DEFAULT_BUFFER_SIZE") = std::size_t{4096};
 }
 
 }  // namespace pysens2

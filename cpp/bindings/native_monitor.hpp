@@ -16,7 +16,8 @@ namespace pysens2 {
 class NativeMonitor {
 public:
     NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
-                  bool all_sessions, const std::string& apartment, bool per_user);
+                  std::size_t buffer_size, bool all_sessions, const std::string& apartment,
+                  bool per_user);
     ~NativeMonitor();
 
     void start();

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import _native
 
 __all__ = ["BackendInfo", "backends"]
 
 
-@dataclass(frozen=True)
-class BackendInfo:
+class BackendInfo(NamedTuple):
     name: str
     available: bool
     reason: str  # what it is, or why it is unavailable here

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import collections
 import functools
 import threading
 import weakref
 from types import TracebackType
-from typing import AsyncIterator, Callable, Iterable, Iterator, Optional, Union, overload
+from typing import (
+    TYPE_CHECKING,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+    Optional,
+    Union,
+    overload,
+)
 
 from . import _native
 from ._errors import MonitorStopped
 from ._native import SessionEvent
 from ._types import EventType, EventTypeLike, mask_of, parse_event_type, parse_event_types
+
+if TYPE_CHECKING:
+    import asyncio  # imported where used: it costs more to import than pysens2 itself
 
 __all__ = ["Callback", "ErrorHandler", "EventStream", "Handle", "SessionMonitor"]
 
@@ -41,6 +52,13 @@ def _check_timeout(timeout: object) -> Optional[float]:
     if not timeout >= 0:  # also rejects NaN
         raise ValueError(f"timeout must be >= 0 seconds or None, got {timeout!r}")
     return float(timeout)
+
+
+def _check_size(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not 1 <= value <= MAX_QUEUE_SIZE:
+        raise ValueError(f"{name} must be between 1 and {MAX_QUEUE_SIZE}, got {value}")
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -103,6 +121,7 @@ class SessionMonitor:
         *,
         backend: str = "auto",
         queue_size: int = _native.DEFAULT_QUEUE_SIZE,
+        buffer_size: int = _native.DEFAULT_BUFFER_SIZE,
         on_error: Optional[ErrorHandler] = None,
         sessions: Optional[str] = None,
         apartment: str = "mta",
@@ -110,10 +129,8 @@ class SessionMonitor:
     ) -> None:
         self._events = parse_event_types(events)
         _check_choice("backend", backend, BACKENDS)
-        if isinstance(queue_size, bool) or not isinstance(queue_size, int):
-            raise TypeError(f"queue_size must be an int, not {type(queue_size).__name__}")
-        if not 1 <= queue_size <= MAX_QUEUE_SIZE:
-            raise ValueError(f"queue_size must be between 1 and {MAX_QUEUE_SIZE}, got {queue_size}")
+        _check_size("queue_size", queue_size)
+        _check_size("buffer_size", buffer_size)
         if on_error is not None and not callable(on_error):
             raise TypeError("on_error must be a callable (exception, event) or None")
         if sessions is None:
@@ -124,8 +141,15 @@ class SessionMonitor:
         if not isinstance(per_user, bool):
             raise TypeError(f"per_user must be a bool, not {type(per_user).__name__}")
         self._queue_size = queue_size
+        self._buffer_size = buffer_size
         self._native = _native.Monitor(
-            backend, mask_of(self._events), queue_size, sessions == "all", apartment, per_user
+            backend,
+            mask_of(self._events),
+            queue_size,
+            buffer_size,
+            sessions == "all",
+            apartment,
+            per_user,
         )
         self._native.set_error_handler(on_error)
         self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
@@ -150,7 +174,13 @@ class SessionMonitor:
 
     @property
     def queue_size(self) -> int:
+        """Events the native queue holds before the sink drops (and counts) new ones."""
         return self._queue_size
+
+    @property
+    def buffer_size(self) -> int:
+        """Events get()/iteration and each events() stream keep while unread."""
+        return self._buffer_size
 
     @property
     def running(self) -> bool:
@@ -163,7 +193,7 @@ class SessionMonitor:
 
     @property
     def missed(self) -> int:
-        """Events that get()/iteration never saw: their buffer (queue_size
+        """Events that get()/iteration never saw: their buffer (buffer_size
         events) overflowed and lost the oldest. Callbacks are unaffected."""
         return self._native.missed
 
@@ -263,6 +293,8 @@ class SessionMonitor:
         Events reach the loop through ``call_soon_threadsafe``; the stream ends
         when the monitor stops. Must be called while the monitor is running.
         """
+        import asyncio
+
         loop = asyncio.get_running_loop()
         wanted = parse_event_types(event_types) if event_types else self._events
         unknown = wanted - self._events
@@ -290,7 +322,9 @@ class EventStream(AsyncIterator[SessionEvent]):
 
     def __init__(self, monitor: SessionMonitor, mask: int, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._buffer: collections.deque[SessionEvent] = collections.deque(maxlen=monitor.queue_size)
+        self._buffer: collections.deque[SessionEvent] = collections.deque(
+            maxlen=monitor.buffer_size
+        )
         self._waiter: Optional[asyncio.Future[None]] = None
         self._closed = False
         self._monitor = weakref.ref(monitor)

@@ -5,6 +5,7 @@ from typing import Callable, Optional, final
 from ._types import EventType
 
 DEFAULT_QUEUE_SIZE: int
+DEFAULT_BUFFER_SIZE: int
 
 @final
 class SessionEvent:
@@ -42,6 +43,7 @@ class Monitor:
         backend: str,
         mask: int,
         queue_size: int,
+        buffer_size: int,
         all_sessions: bool,
         apartment: str,
         per_user: bool,

@@ -1,0 +1,1 @@
+"""pysens2 benchmarks: ``python -m benchmarks [--quick] [--json FILE]``."""
