@@ -161,8 +161,10 @@ def _spin(iterations: int) -> float:
 
 def interference(cfg: Config) -> dict[str, float]:
     iterations = 200_000
-    while _spin(iterations) < cfg.spin_seconds:
+    while (base_seconds := _spin(iterations)) < cfg.spin_seconds:
         iterations *= 2
+    # Producers run a little longer than one timed loop, then end on their own.
+    producer_seconds = base_seconds * 1.5 + 0.2
 
     def with_producer(start: Callable[[float], Callable[[], None]], rate: float) -> float:
         stop_producer = start(rate)
@@ -174,12 +176,11 @@ def interference(cfg: Config) -> dict[str, float]:
     def pysens2_producer(rate: float) -> Callable[[], None]:
         m = _monitor(1 << 20)
         m.start()
-        count = int(rate * (cfg.spin_seconds * 4 + 1))
+        count = int(rate * producer_seconds)
         th = threading.Thread(target=bench.fire, args=(m._native, SOURCE, count, 1, rate))
         th.start()
 
         def stop() -> None:
-            m.stop(timeout=0)  # the producer keeps firing into a stopped sink: harmless
             th.join()
             m.stop()
 
@@ -187,7 +188,7 @@ def interference(cfg: Config) -> dict[str, float]:
 
     def thunk_producer(rate: float) -> Callable[[], None]:
         t = Thunk(noop)
-        count = int(rate * (cfg.spin_seconds * 4 + 1))
+        count = int(rate * producer_seconds)
         th = threading.Thread(target=bench.call_thunk, args=(t.address, count, 1, rate))
         th.start()
         return lambda: th.join()

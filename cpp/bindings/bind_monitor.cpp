@@ -36,7 +36,7 @@ constexpr auto kSignalSlice = std::chrono::milliseconds(100);
 NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
                              std::size_t buffer_size, bool all_sessions,
                              const std::string& apartment, bool per_user)
-    : delivery_(std::make_shared<PyDelivery>(buffer_size)) {
+    : generation_(fork_generation()), delivery_(std::make_shared<PyDelivery>(buffer_size)) {
     if (apartment != "mta" && apartment != "sta")
         throw py::value_error("apartment must be 'mta' or 'sta', got '" + apartment + "'");
     MonitorOptions options;
@@ -50,6 +50,12 @@ NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::si
 }
 
 NativeMonitor::~NativeMonitor() {
+    if (!usable()) {
+        // Inherited through fork(): its threads and locks are the parent's.
+        core_.release();
+        new std::shared_ptr<PyDelivery>(std::move(delivery_));
+        return;
+    }
     without_gil([&] {
         try {
             core_->stop(std::nullopt, true);
@@ -60,17 +66,35 @@ NativeMonitor::~NativeMonitor() {
     delivery_->clear_python_refs();
 }
 
+bool NativeMonitor::usable() const { return generation_ == fork_generation(); }
+
+MonitorCore& NativeMonitor::core() {
+    if (!usable())
+        throw ForkedMonitor("this SessionMonitor was created before os.fork(): its threads "
+                            "stayed in the parent process. Create a new SessionMonitor in the "
+                            "child");
+    return *core_;
+}
+
+PyDelivery& NativeMonitor::delivery() {
+    core();  // the same check
+    return *delivery_;
+}
+
 void NativeMonitor::start() {
-    without_gil([&] { core_->start(); });
+    MonitorCore& c = core();
+    without_gil([&] { c.start(); });
 }
 
 bool NativeMonitor::stop(std::optional<double> timeout, bool discard) {
     auto wait = to_duration(timeout);
-    return without_gil([&] { return core_->stop(wait, discard); });
+    MonitorCore& c = core();
+    return without_gil([&] { return c.stop(wait, discard); });
 }
 
 py::object NativeMonitor::get(std::optional<double> timeout, bool interruptible) {
     auto limit = to_duration(timeout);
+    EventQueue& buffer = delivery().buffer();
     const auto deadline = limit ? Clock::now() + *limit : Clock::time_point::max();
     Event e;
     for (;;) {
@@ -78,7 +102,7 @@ py::object NativeMonitor::get(std::optional<double> timeout, bool interruptible)
                           : std::chrono::nanoseconds(std::chrono::hours(24));
         if (left.count() < 0) left = std::chrono::nanoseconds(0);
         if (interruptible && left > kSignalSlice) left = kSignalSlice;
-        EventQueue::PopResult r = without_gil([&] { return delivery_->buffer().pop_for(e, left); });
+        EventQueue::PopResult r = without_gil([&] { return buffer.pop_for(e, left); });
         if (r == EventQueue::PopResult::Event) return to_python(e);
         if (r == EventQueue::PopResult::Closed)
             throw MonitorStopped("the monitor is stopped and every event it received has been "
@@ -98,14 +122,17 @@ void bind_monitor(py::module_& m) {
             // let the cycle collector see them.
             auto* type = &heap_type->ht_type;
             type->tp_flags |= Py_TPFLAGS_HAVE_GC;
+            // In a forked child the monitor is left alone (see fork_guard.hpp).
             type->tp_traverse = [](PyObject* self, visitproc visit, void* arg) {
                 Py_VISIT(Py_TYPE(self));
                 if (!py::detail::is_holder_constructed(self)) return 0;
-                return py::cast<NativeMonitor&>(py::handle(self)).delivery().traverse(visit, arg);
+                auto& n = py::cast<NativeMonitor&>(py::handle(self));
+                return n.usable() ? n.delivery().traverse(visit, arg) : 0;
             };
             type->tp_clear = [](PyObject* self) {
-                if (py::detail::is_holder_constructed(self))
-                    py::cast<NativeMonitor&>(py::handle(self)).delivery().clear_python_refs();
+                if (!py::detail::is_holder_constructed(self)) return 0;
+                auto& n = py::cast<NativeMonitor&>(py::handle(self));
+                if (n.usable()) n.delivery().clear_python_refs();
                 return 0;
             };
         }));
@@ -116,7 +143,8 @@ void bind_monitor(py::module_& m) {
         .def("start", &NativeMonitor::start)
         .def("stop", &NativeMonitor::stop, py::arg("timeout"), py::arg("discard") = false)
         .def("get", &NativeMonitor::get, py::arg("timeout"), py::arg("interruptible"))
-        .def_property_readonly("running", &NativeMonitor::running)
+        .def_property_readonly("running",
+                               [](NativeMonitor& n) { return n.usable() && n.running(); })
         .def_property_readonly("dropped", [](NativeMonitor& n) { return n.core().dropped(); })
         .def_property_readonly("missed",
                                [](NativeMonitor& n) { return n.delivery().buffer().dropped(); })
@@ -154,6 +182,7 @@ void bind_monitor(py::module_& m) {
              [](NativeMonitor& n, py::object fn) { n.delivery().set_finished_hook(std::move(fn)); },
              py::arg("fn"));
 
+    install_fork_handler();
     m.def("begin_interpreter_exit", &begin_interpreter_exit,
           "Stop calling Python from dispatcher threads (atexit).");
     m.def("backend_statuses", [] {

@@ -24,6 +24,8 @@ void register_errors(py::module_&) {
             raise("BackendUnavailableError", py::make_tuple(e.what()));
         } catch (const ComError& e) {
             raise("ComError", py::make_tuple(e.what(), e.hresult(), e.system_message()));
+        } catch (const ForkedMonitor& e) {
+            raise("Error", py::make_tuple(e.what()));
         } catch (const MonitorStopped& e) {
             raise("MonitorStopped", py::make_tuple(e.what()));
         } catch (const StateError& e) {

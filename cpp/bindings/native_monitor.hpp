@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/monitor_core.hpp"
+#include "fork_guard.hpp"
 #include "py_delivery.hpp"
 
 namespace pysens2 {
@@ -26,10 +27,14 @@ public:
     // Waits for the next event; raises TimeoutError or MonitorStopped.
     py::object get(std::optional<double> timeout, bool interruptible);
 
-    PyDelivery& delivery() { return *delivery_; }
-    MonitorCore& core() { return *core_; }
+    // Both throw ForkedMonitor in a child process that inherited the monitor.
+    PyDelivery& delivery();
+    MonitorCore& core();
+    // False in a forked child: its state belongs to the parent's threads.
+    bool usable() const;
 
 private:
+    unsigned generation_;
     std::shared_ptr<PyDelivery> delivery_;
     std::unique_ptr<MonitorCore> core_;
 };

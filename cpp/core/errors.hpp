@@ -35,6 +35,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// -> pysens2.Error: a monitor used in a process forked from its own.
+class ForkedMonitor : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // -> RuntimeError: a call that does not fit the monitor's current state.
 class StateError : public std::logic_error {
 public:

@@ -23,19 +23,27 @@ MonitorCore::~MonitorCore() {
 }
 
 void MonitorCore::start() {
-    std::shared_ptr<Dispatcher> previous;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (running_) throw StateError("the monitor is already running");
-        previous = dispatcher_;
+    for (;;) {
+        std::shared_ptr<Dispatcher> previous;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (running_) throw StateError("the monitor is already running");
+            // Only one dispatcher at a time: one still finishing an earlier
+            // stop (possibly a start/stop by another thread since we looked)
+            // must be done first.
+            if (!dispatcher_ || dispatcher_->finished()) {
+                start_locked();
+                return;
+            }
+            previous = dispatcher_;
+        }
+        if (!previous->wait(std::nullopt))
+            throw StateError("cannot restart a monitor from inside its own callback while it is "
+                             "still stopping; start it again from another thread");
     }
-    // A dispatcher still finishing an earlier stop must be done first.
-    if (previous && !previous->wait(std::nullopt))
-        throw StateError("cannot restart a monitor from inside its own callback while it is "
-                         "still stopping; start it again from another thread");
+}
 
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (running_) throw StateError("the monitor is already running");
+void MonitorCore::start_locked() {
     handler_->starting();
     queue_->reopen();
     EventFilter filter{options_.mask, options_.all_sessions, backend_->own_session()};

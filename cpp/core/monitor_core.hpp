@@ -50,6 +50,8 @@ public:
     SinkPair sinks() const;
 
 private:
+    void start_locked();  // mutex_ held, no dispatcher running
+
     const MonitorOptions options_;
     const std::shared_ptr<DeliveryHandler> handler_;
     const std::shared_ptr<EventQueue> queue_;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import collections
 import functools
+import os
 import threading
 import weakref
 from types import TracebackType
@@ -399,6 +400,18 @@ def _dispatcher_finished(ref: weakref.ref[SessionMonitor]) -> None:
     if monitor is not None:
         for stream in list(monitor._streams):
             stream._finish_threadsafe()
+
+
+def _forget_parent_monitors() -> None:
+    # In a child of os.fork(): the running monitors' threads stayed in the
+    # parent, and the lock may have been held by one of its threads.
+    global _RUNNING_LOCK
+    _RUNNING_LOCK = threading.Lock()
+    _RUNNING.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parent_monitors)
 
 
 @atexit.register

@@ -106,3 +106,38 @@ TEST_CASE("concurrent stop calls from several threads all return") {
     for (auto& t : ts) t.join();
     CHECK_FALSE(m.running());
 }
+
+TEST_CASE("concurrent start and stop never run two dispatchers at once") {
+    struct Overlap : DeliveryHandler {
+        std::atomic<int> live{0}, most{0};
+        void thread_started() override {
+            int now = ++live;
+            int seen = most.load();
+            while (now > seen && !most.compare_exchange_weak(seen, now)) {
+            }
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+        void thread_finishing() override {
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+            --live;
+        }
+        void deliver(std::vector<Event>&) override {}
+    };
+    auto h = std::make_shared<Overlap>();
+    MonitorCore m(simulated(), h);
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 8; ++t)
+        ts.emplace_back([&] {
+            for (int i = 0; i < 100; ++i) {
+                try {
+                    m.start();
+                } catch (const StateError&) {
+                    // already running: another thread started it
+                }
+                m.stop(std::chrono::milliseconds(1));
+            }
+        });
+    for (auto& t : ts) t.join();
+    m.stop(std::nullopt);
+    CHECK(h->most == 1);
+}
