@@ -71,6 +71,35 @@ else
     skip_tier cpp "doctest is not installed (Debian: apt-get install doctest-dev)"
 fi
 
+# --- sanitizer tier ----------------------------------------------------------
+# gcc's ASan, UBSan and TSan runtimes come with g++ (libasan8, libubsan1, libtsan2).
+say "sanitizers: C++ tests under ASan+UBSan and under TSan; pytest under ASan+UBSan"
+if [ -f /usr/include/doctest/doctest.h ] && [ -n "$(g++ -print-file-name=libasan.so | grep /)" ]; then
+    export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    for san in address,undefined thread; do
+        dir="$BUILD/san-${san%%,*}"
+        cmake -S . -B "$dir" -G Ninja -DPYSENS2_BUILD_TESTS=ON -DPYSENS2_BUILD_PYTHON=OFF \
+            -DPYSENS2_SANITIZE="$san" >/dev/null
+        cmake --build "$dir"
+        # TSan needs the fixed memory layout that ASLR's randomization can break.
+        (cd "$dir" && setarch "$(uname -m)" -R ctest --output-on-failure)
+    done
+    # The Python module built with ASan+UBSan, the whole pytest suite against it.
+    if [ ! -x "$BUILD/venv-asan/bin/python" ]; then "$PYTHON" -m venv "$BUILD/venv-asan"; fi
+    "$BUILD/venv-asan/bin/python" -m pip install -q --upgrade pip
+    "$BUILD/venv-asan/bin/python" -m pip install -q ".[test]" \
+        -C cmake.define.PYSENS2_SANITIZE=address,undefined -C build-dir="$BUILD/asan-wheel"
+    # CPython itself is not built with ASan: preload the runtime (and
+    # libstdc++, whose __cxa_throw ASan must find), and leave leak checking to
+    # the C++ tests (the interpreter keeps memory at exit).
+    LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libstdc++.so)" \
+        ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+        "$BUILD/venv-asan/bin/python" -m pytest tests -p no:cacheprovider -q -x
+else
+    skip_tier sanitizers "doctest or gcc's sanitizer runtimes are missing (Debian: doctest-dev, g++)"
+fi
+
 # --- windows tier ------------------------------------------------------------
 say "windows: cross-build with mingw-w64, run the C++ tests under Wine (ctest)"
 # widl (wine64-tools) and its IDL imports (libwine-dev) build the test type libraries.

@@ -16,7 +16,7 @@ def check(code: str, timeout: float = 180) -> None:
 
 def test_ten_thousand_start_stop_cycles_leave_nothing_behind() -> None:
     check("""
-        import gc
+        import gc, os
         def rss_kib():
             with open("/proc/self/status") as f:
                 return int(dict(l.split(":", 1) for l in f)["VmRSS"].split()[0])
@@ -35,7 +35,10 @@ def test_ten_thousand_start_stop_cycles_leave_nothing_behind() -> None:
         gc.collect()
         assert testing.live_sink_objects() == before_sinks
         growth = rss_kib() - rss0
-        assert growth < 2048, f"RSS grew by {growth} KiB"
+        # ASan holds freed memory in quarantine, so RSS says nothing there
+        # (LeakSanitizer checks the C++ tests instead).
+        if "libasan" not in os.environ.get("LD_PRELOAD", ""):
+            assert growth < 2048, f"RSS grew by {growth} KiB"
         assert len(gc.get_objects()) - objs0 < 100
         print("OK")
     """)
