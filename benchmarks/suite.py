@@ -160,23 +160,26 @@ def _spin(iterations: int) -> float:
 
 
 def interference(cfg: Config) -> dict[str, float]:
-    iterations = 200_000
-    while (base_seconds := _spin(iterations)) < cfg.spin_seconds:
+    """Main-thread slowdown, from many short rounds: in each round every
+    condition runs once, back to back, and is compared with that round's
+    no-monitor time. The median of those paired ratios cancels most of the
+    drift a shared machine adds; a single long timing does not."""
+    iterations = 50_000
+    while _spin(iterations) < 0.05:
         iterations *= 2
-    # Producers run a little longer than one timed loop, then end on their own.
-    producer_seconds = base_seconds * 1.5 + 0.2
+    rounds = max(10, int(cfg.spin_seconds * 20))
 
     def with_producer(start: Callable[[float], Callable[[], None]], rate: float) -> float:
         stop_producer = start(rate)
-        time.sleep(0.1)  # let the rate settle
+        time.sleep(0.02)  # let the rate settle
         t = _spin(iterations)
         stop_producer()
         return t
 
     def pysens2_producer(rate: float) -> Callable[[], None]:
-        m = _monitor(1 << 20)
+        m = _monitor(1 << 16)
         m.start()
-        count = int(rate * producer_seconds)
+        count = int(rate * 0.25)  # outlasts one timed loop, then ends on its own
         th = threading.Thread(target=bench.fire, args=(m._native, SOURCE, count, 1, rate))
         th.start()
 
@@ -188,32 +191,31 @@ def interference(cfg: Config) -> dict[str, float]:
 
     def thunk_producer(rate: float) -> Callable[[], None]:
         t = Thunk(noop)
-        count = int(rate * producer_seconds)
+        count = int(rate * 0.25)
         th = threading.Thread(target=bench.call_thunk, args=(t.address, count, 1, rate))
         th.start()
         return lambda: th.join()
 
+    idle_monitor = _monitor(1024)
+    idle_monitor.start()
     conditions: dict[str, Callable[[], float]] = {
         "none": lambda: _spin(iterations),
+        "pysens2 idle": lambda: _spin(iterations),  # idle_monitor is running meanwhile
     }
-
-    def idle() -> float:
-        m = _monitor(1024)
-        with m:
-            return _spin(iterations)
-
-    conditions["pysens2 idle"] = idle
     for rate in (1_000.0, 10_000.0):
         conditions[f"pysens2 {int(rate)}/s"] = lambda r=rate: with_producer(pysens2_producer, r)
         conditions[f"thunk {int(rate)}/s"] = lambda r=rate: with_producer(thunk_producer, r)
-    samples: dict[str, list[float]] = {k: [] for k in conditions}
-    for _ in range(cfg.repeats):
-        for name, run in conditions.items():
-            samples[name].append(run())
-    # The fastest of the repeats: on a shared machine the other repeats mostly
-    # measure the neighbours.
-    base = min(samples["none"])
-    return {name: min(s) / base for name, s in samples.items() if name != "none"}
+    ratios: dict[str, list[float]] = {k: [] for k in conditions if k != "none"}
+    try:
+        for _ in range(rounds):
+            idle_monitor.stop()
+            base = conditions["none"]()
+            idle_monitor.start()
+            for name in ratios:
+                ratios[name].append(conditions[name]() / base)
+    finally:
+        idle_monitor.stop()
+    return {name: statistics.median(r) for name, r in ratios.items()}
 
 
 # 5. Idle cost ---------------------------------------------------------------------
