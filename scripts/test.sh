@@ -2,8 +2,12 @@
 # The whole test suite, set-up included: `bash scripts/test.sh`.
 #
 # Tiers:
-#   python  build and install the package (warnings as errors), ruff, mypy, pytest
-#   cpp     C++ unit tests with ctest (needs Debian's doctest-dev)
+#   python      build and install the package (warnings as errors), ruff, mypy, pytest
+#   cpp         C++ unit tests with ctest (needs Debian's doctest-dev)
+#   sanitizers  C++ tests under ASan+UBSan and TSan, pytest against an ASan+UBSan module
+#   fuzz        libFuzzer on the sink for PYSENS2_FUZZ_SECONDS (clang-14, libclang-rt-14-dev)
+#   windows     the Windows backend cross-built with mingw-w64, its tests under Wine
+#               (g++-mingw-w64-x86-64-posix, wine64, wine64-tools, libwine-dev)
 # Run as root, it installs the Debian packages a tier needs. Otherwise a tier
 # whose packages are missing is skipped with a message - unless CI=true or
 # PYSENS2_REQUIRE_ALL_TIERS=1, where a skipped tier is a failure.
@@ -98,6 +102,21 @@ if [ -f /usr/include/doctest/doctest.h ] && [ -n "$(g++ -print-file-name=libasan
         "$BUILD/venv-asan/bin/python" -m pytest tests -p no:cacheprovider -q -x
 else
     skip_tier sanitizers "doctest or gcc's sanitizer runtimes are missing (Debian: doctest-dev, g++)"
+fi
+
+# --- fuzz tier ---------------------------------------------------------------
+say "fuzz: libFuzzer on the sink's IDispatch and the UTF-16 conversion (clang, ASan+UBSan)"
+apt_install clang-14 libclang-rt-14-dev || true
+if command -v clang++-14 >/dev/null && ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+    CC=clang-14 CXX=clang++-14 cmake -S . -B "$BUILD/fuzz" -G Ninja -DPYSENS2_BUILD_FUZZERS=ON \
+        -DPYSENS2_BUILD_PYTHON=OFF -DPYSENS2_SANITIZE=address,undefined,fuzzer-no-link >/dev/null
+    cmake --build "$BUILD/fuzz" --target pysens2_sink_fuzzer
+    # Fuzz a copy: libFuzzer adds what it finds to the corpus folder.
+    rm -rf "$BUILD/fuzz-corpus" && cp -r tests/fuzz/corpus "$BUILD/fuzz-corpus"
+    "$BUILD/fuzz/pysens2_sink_fuzzer" "$BUILD/fuzz-corpus" -max_total_time="${PYSENS2_FUZZ_SECONDS:-60}" \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$BUILD/"
+else
+    skip_tier fuzz "clang or its fuzzer runtime is missing (Debian: apt-get install clang-14 libclang-rt-14-dev)"
 fi
 
 # --- windows tier ------------------------------------------------------------
