@@ -76,3 +76,17 @@ def test_watch_exits_zero_on_ctrl_c() -> None:
         timeout=30,
     )
     assert_ok(proc, 0)
+
+
+def test_bad_cli_options_fail_with_usage() -> None:
+    for args, message in (
+        (("watch", "--bogus"), "unrecognized arguments"),
+        (("demo", "--interval", "-1"), "seconds >= 0"),
+        (("demo", "--interval", "soon"), "number of seconds"),
+        (("watch", "--events", ""), "at least one event type"),
+        (("frobnicate",), "invalid choice"),
+        ((), "required"),
+    ):
+        proc = cli(*args)
+        assert_ok(proc, 2)
+        assert message in proc.stderr, (args, proc.stderr)
