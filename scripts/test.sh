@@ -51,8 +51,11 @@ if [ ! -x "$BUILD/venv/bin/python" ]; then
 fi
 VPY=$BUILD/venv/bin/python
 "$VPY" -m pip install -q --upgrade pip
-say "python: build and install pysens2 (C++ warnings are errors)"
-"$VPY" -m pip install -q ".[test,lint]" -C cmake.define.PYSENS2_WERROR=ON
+say "python: build the wheel (C++ warnings are errors) and install it with its test tools"
+rm -rf "$BUILD/wheelhouse"
+"$VPY" -m pip wheel -q . --no-deps -w "$BUILD/wheelhouse" -C cmake.define.PYSENS2_WERROR=ON
+WHEEL=$(ls "$BUILD"/wheelhouse/pysens2-*.whl)
+"$VPY" -m pip install -q --force-reinstall "$WHEEL[test,lint]"
 
 say "python: ruff and mypy"
 "$VPY" -m ruff check python tests benchmarks
