@@ -6,6 +6,7 @@ import atexit
 import collections
 import functools
 import os
+import sys
 import threading
 import weakref
 from types import TracebackType
@@ -423,4 +424,7 @@ def _stop_all_at_exit() -> None:
         running = list(_RUNNING)
         _RUNNING.clear()
     for monitor in running:
-        monitor._native.stop(_EXIT_TIMEOUT, discard=True)
+        try:
+            monitor._native.stop(_EXIT_TIMEOUT, discard=True)
+        except Exception as exc:  # one failed unsubscription must not skip the rest
+            sys.stderr.write(f"pysens2: stopping a monitor at exit failed: {exc}\n")
