@@ -12,7 +12,7 @@
 #include "bindings.hpp"
 #include "com/bstr.hpp"
 #include "com/sink.hpp"
-#include "gil.hpp"
+#include "producers.hpp"
 #include "native_monitor.hpp"
 #include "py_event.hpp"
 
@@ -21,32 +21,6 @@ namespace pysens2 {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Runs `body(thread_index)` on `threads` native threads, GIL released, and
-// returns the wall time in seconds from the first start to the last finish.
-template <class Body>
-double run_threads(std::size_t threads, Body body) {
-    return without_gil([&] {
-        auto t0 = Clock::now();
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(body, t);
-        for (auto& th : pool) th.join();
-        return std::chrono::duration<double>(Clock::now() - t0).count();
-    });
-}
-
-// Sleeps until the i-th tick of a `rate_hz` schedule (0: no pacing).
-void pace(Clock::time_point start, std::size_t i, double rate_hz) {
-    if (rate_hz <= 0) return;
-    std::this_thread::sleep_until(
-        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / rate_hz)));
-}
-
-Bstr producer_name(std::size_t t) {
-    std::u16string name = u"producer-";
-    for (char c : std::to_string(t)) name.push_back(static_cast<char16_t>(c));
-    return Bstr(reinterpret_cast<const OLECHAR*>(name.data()), name.size());
-}
 
 // The shape of an ISensLogon2 method, as a ctypes thunk implements it.
 using ThunkFn = HRESULT (*)(void* self, BSTR user, std::uint32_t session);
@@ -59,7 +33,7 @@ void bind_bench(py::module_& m) {
     b.def("floor",
           [](py::object fn, std::size_t count, std::size_t threads, bool keep_thread_state) {
               PyObject* callable = fn.ptr();
-              return run_threads(threads, [&](std::size_t) {
+              return run_producers(threads, [&](std::size_t) {
                   // Keeping one thread state for the thread's life makes each
                   // Ensure/Release below a bare GIL acquire/release; without
                   // it CPython creates and destroys a thread state per call.
@@ -87,21 +61,9 @@ void bind_bench(py::module_& m) {
 
     b.def("fire",
           [](NativeMonitor& mon, int source, std::size_t count, std::size_t threads, double rate_hz) {
-              if (source < 0 || source >= static_cast<int>(kSourceCount))
-                  throw py::value_error("source index out of range");
               SinkPair sinks = mon.core().sinks();
-              const Source src = static_cast<Source>(source);
-              const bool logon2 = source_info(src).iface == SensInterface::Logon2;
-              return run_threads(threads, [&](std::size_t t) {
-                  Bstr user = producer_name(t);
-                  auto start = Clock::now();
-                  for (std::size_t i = 0; i < count; ++i) {
-                      pace(start, i, rate_hz);
-                      // One vtable call per event, as SENS makes it.
-                      if (logon2) sinks.logon2->SessionDisconnect(user.get(), static_cast<DWORD>(i));
-                      else sinks.logon->DisplayLock(user.get());
-                  }
-              });
+              return fire_from_threads(sinks, checked_source(source), &call_vtable, threads,
+                                       count, rate_hz);
           },
           py::arg("monitor"), py::arg("source"), py::arg("count"), py::arg("threads"),
           py::arg("rate_hz") = 0.0,
@@ -137,7 +99,7 @@ void bind_bench(py::module_& m) {
     b.def("call_thunk",
           [](std::uintptr_t address, std::size_t count, std::size_t threads, double rate_hz) {
               auto fn = reinterpret_cast<ThunkFn>(address);
-              return run_threads(threads, [&](std::size_t t) {
+              return run_producers(threads, [&](std::size_t t) {
                   Bstr user = producer_name(t);
                   auto start = Clock::now();
                   for (std::size_t i = 0; i < count; ++i) {

@@ -11,7 +11,7 @@
 
 #include "bindings.hpp"
 #include "com/sink.hpp"
-#include "gil.hpp"
+#include "producers.hpp"
 #include "native_monitor.hpp"
 
 namespace pysens2 {
@@ -39,75 +39,15 @@ private:
     BSTR b_ = nullptr;
 };
 
-Source checked_source(int index) {
-    if (index < 0 || index >= static_cast<int>(kSourceCount))
-        throw py::value_error("source index out of range");
-    return static_cast<Source>(index);
-}
-
 IDispatch* dispatch_of(const SinkPair& s, SensInterface iface) {
     return iface == SensInterface::Logon2 ? static_cast<IDispatch*>(s.logon2.get())
                                           : static_cast<IDispatch*>(s.logon.get());
 }
 
-HRESULT call_vtable(const SinkPair& s, Source src, BSTR user, DWORD session) {
-    switch (src) {
-        case Source::Logon_Logon: return s.logon->Logon(user);
-        case Source::Logon_Logoff: return s.logon->Logoff(user);
-        case Source::Logon_StartShell: return s.logon->StartShell(user);
-        case Source::Logon_DisplayLock: return s.logon->DisplayLock(user);
-        case Source::Logon_DisplayUnlock: return s.logon->DisplayUnlock(user);
-        case Source::Logon_StartScreenSaver: return s.logon->StartScreenSaver(user);
-        case Source::Logon_StopScreenSaver: return s.logon->StopScreenSaver(user);
-        case Source::Logon2_Logon: return s.logon2->Logon(user, session);
-        case Source::Logon2_Logoff: return s.logon2->Logoff(user, session);
-        case Source::Logon2_SessionDisconnect: return s.logon2->SessionDisconnect(user, session);
-        case Source::Logon2_SessionReconnect: return s.logon2->SessionReconnect(user, session);
-        case Source::Logon2_PostShell: return s.logon2->PostShell(user, session);
-    }
-    return E_INVALIDARG;
-}
-
-// The late-bound route: resolve the method by name, then Invoke.
-HRESULT call_dispatch(const SinkPair& s, Source src, BSTR user, DWORD session) {
-    const SourceInfo& info = source_info(src);
-    IDispatch* d = dispatch_of(s, info.iface);
-    std::u16string name(info.method.begin(), info.method.end());
-    LPOLESTR names[] = {reinterpret_cast<LPOLESTR>(name.data())};
-    DISPID id = DISPID_UNKNOWN;
-    HRESULT hr = d->GetIDsOfNames(IID_NULL, names, 1, 0, &id);
-    if (FAILED(hr)) return hr;
-    VARIANT args[2];
-    VariantInit(&args[0]);
-    VariantInit(&args[1]);
-    UINT n = 1;
-    if (info.iface == SensInterface::Logon2) {
-        args[0].vt = VT_UI4;  // last parameter first
-        args[0].ulVal = session;
-        n = 2;
-    }
-    args[n - 1].vt = VT_BSTR;
-    args[n - 1].bstrVal = user;
-    DISPPARAMS params{args, nullptr, n, 0};
-    UINT arg_err = 0;
-    return d->Invoke(id, IID_NULL, 0, DISPATCH_METHOD, &params, nullptr, nullptr, &arg_err);
-}
-
-using Caller = HRESULT (*)(const SinkPair&, Source, BSTR, DWORD);
-
-Caller caller_for(const std::string& via) {
-    if (via == "vtable") return &call_vtable;
-    if (via == "dispatch") return &call_dispatch;
-    throw py::value_error("via must be 'vtable' or 'dispatch', got '" + via + "'");
-}
-
 // Runs `fn` on a fresh native thread with the GIL released, and waits.
 template <class Fn>
 void on_native_thread(Fn&& fn) {
-    without_gil([&] {
-        std::thread t(std::forward<Fn>(fn));
-        t.join();
-    });
+    run_producers(1, [&](std::size_t) { fn(); });
 }
 
 // VARIANTs built from (vt, value) pairs; owns everything they point at.
@@ -219,7 +159,7 @@ void bind_testing(py::module_& m) {
     m.def("fire",
           [](NativeMonitor& mon, int source, py::object user_utf16le, std::uint32_t session,
              const std::string& via) {
-              Caller call = caller_for(via);
+              SinkCall call = sink_call_for(via);
               Source src = checked_source(source);
               SinkPair sinks = mon.core().sinks();
               OwnedBstr user(user_utf16le);
@@ -233,23 +173,10 @@ void bind_testing(py::module_& m) {
     m.def("fire_burst",
           [](NativeMonitor& mon, int source, std::size_t threads, std::size_t count,
              const std::string& via) {
-              Caller call = caller_for(via);
+              SinkCall call = sink_call_for(via);
               Source src = checked_source(source);
               SinkPair sinks = mon.core().sinks();
-              on_native_thread([&] {
-                  std::vector<std::thread> producers;
-                  for (std::size_t t = 0; t < threads; ++t)
-                      producers.emplace_back([&, t] {
-                          std::u16string name = u"producer-";
-                          for (char c : std::to_string(t)) name.push_back(static_cast<char16_t>(c));
-                          BSTR user = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(name.data()),
-                                                        static_cast<UINT>(name.size()));
-                          for (std::size_t i = 0; i < count; ++i)
-                              call(sinks, src, user, static_cast<DWORD>(i));
-                          SysFreeString(user);
-                      });
-                  for (auto& p : producers) p.join();
-              });
+              fire_from_threads(sinks, src, call, threads, count, 0.0);
           },
           py::arg("monitor"), py::arg("source"), py::arg("threads"), py::arg("count"),
           py::arg("via"));
