@@ -18,30 +18,14 @@ namespace pysens2 {
 
 namespace {
 
-// A BSTR owned for the duration of a call.
-class OwnedBstr {
-public:
-    OwnedBstr() = default;
-    explicit OwnedBstr(const py::object& utf16le) {
-        if (utf16le.is_none()) return;
-        std::string bytes = py::cast<py::bytes>(utf16le);
-        if (bytes.size() % 2) throw py::value_error("UTF-16LE data must have an even length");
-        b_ = SysAllocStringLen(reinterpret_cast<const OLECHAR*>(bytes.data()),
-                               static_cast<UINT>(bytes.size() / 2));
-        if (!b_) throw std::bad_alloc();
-    }
-    ~OwnedBstr() { SysFreeString(b_); }
-    OwnedBstr(const OwnedBstr&) = delete;
-    OwnedBstr& operator=(const OwnedBstr&) = delete;
-    BSTR get() const { return b_; }
-
-private:
-    BSTR b_ = nullptr;
-};
-
-IDispatch* dispatch_of(const SinkPair& s, SensInterface iface) {
-    return iface == SensInterface::Logon2 ? static_cast<IDispatch*>(s.logon2.get())
-                                          : static_cast<IDispatch*>(s.logon.get());
+// A BSTR from UTF-16LE bytes (None: a NULL BSTR).
+Bstr bstr_from_utf16le(const py::object& utf16le) {
+    if (utf16le.is_none()) return Bstr();
+    std::string bytes = py::cast<py::bytes>(utf16le);
+    if (bytes.size() % 2) throw py::value_error("UTF-16LE data must have an even length");
+    Bstr b(reinterpret_cast<const OLECHAR*>(bytes.data()), bytes.size() / 2);
+    if (!b.get()) throw std::bad_alloc();
+    return b;
 }
 
 // Runs `fn` on a fresh native thread with the GIL released, and waits.
@@ -55,9 +39,6 @@ class VariantArgs {
 public:
     explicit VariantArgs(const py::list& specs) {
         for (const auto& spec : specs) args_.push_back(build(py::reinterpret_borrow<py::object>(spec)));
-    }
-    ~VariantArgs() {
-        for (BSTR b : bstrs_) SysFreeString(b);
     }
     VariantArgs(const VariantArgs&) = delete;
     VariantArgs& operator=(const VariantArgs&) = delete;
@@ -95,14 +76,10 @@ private:
         switch (base) {
             case VT_EMPTY:
             case VT_NULL: break;
-            case VT_BSTR: {
-                OwnedBstr tmp(value);
-                BSTR b = nullptr;
-                if (tmp.get()) b = SysAllocStringLen(tmp.get(), SysStringLen(tmp.get()));
-                if (b) bstrs_.push_back(b);
-                v.bstrVal = b;
+            case VT_BSTR:
+                bstrs_.push_back(bstr_from_utf16le(value));
+                v.bstrVal = bstrs_.back().get();
                 break;
-            }
             case VT_R4: v.fltVal = value.cast<float>(); break;
             case VT_R8: v.dblVal = value.cast<double>(); break;
             case VT_DATE: v.date = value.cast<double>(); break;
@@ -137,7 +114,7 @@ private:
 
     std::vector<VARIANT> args_;
     std::deque<VARIANT> storage_;  // stable addresses for VT_BYREF targets
-    std::vector<BSTR> bstrs_;
+    std::vector<Bstr> bstrs_;  // moving a Bstr keeps its BSTR
 };
 
 SensInterface iface_of(int index) {
@@ -162,7 +139,7 @@ void bind_testing(py::module_& m) {
               SinkCall call = sink_call_for(via);
               Source src = checked_source(source);
               SinkPair sinks = mon.core().sinks();
-              OwnedBstr user(user_utf16le);
+              Bstr user = bstr_from_utf16le(user_utf16le);
               HRESULT hr = S_OK;
               on_native_thread([&] { hr = call(sinks, src, user.get(), session); });
               return static_cast<std::uint32_t>(hr);
@@ -185,7 +162,7 @@ void bind_testing(py::module_& m) {
           [](NativeMonitor& mon, int iface, std::int32_t dispid, py::list specs, std::uint16_t flags,
              std::vector<std::int32_t> named, std::optional<std::string> iid) {
               SinkPair sinks = mon.core().sinks();
-              IDispatch* d = dispatch_of(sinks, iface_of(iface));
+              IDispatch* d = sinks.dispatch(iface_of(iface));
               VariantArgs args(specs);
               GUID riid = iid ? parse_iid(*iid) : IID_NULL;
               DISPPARAMS params{args.args().data(), named.empty() ? nullptr : named.data(),
@@ -209,7 +186,7 @@ void bind_testing(py::module_& m) {
           [](NativeMonitor& mon, int iface, std::vector<std::u16string> names,
              std::optional<std::string> iid) {
               SinkPair sinks = mon.core().sinks();
-              IDispatch* d = dispatch_of(sinks, iface_of(iface));
+              IDispatch* d = sinks.dispatch(iface_of(iface));
               std::vector<LPOLESTR> ptrs;
               for (auto& n : names) ptrs.push_back(reinterpret_cast<LPOLESTR>(n.data()));
               std::vector<DISPID> ids(names.size(), 0);
@@ -223,7 +200,7 @@ void bind_testing(py::module_& m) {
     m.def("query_interface",
           [](NativeMonitor& mon, int iface, const std::string& iid) {
               SinkPair sinks = mon.core().sinks();
-              IUnknown* obj = dispatch_of(sinks, iface_of(iface));
+              IUnknown* obj = sinks.dispatch(iface_of(iface));
               GUID g = parse_iid(iid);
               void* p = reinterpret_cast<void*>(1);
               HRESULT hr = obj->QueryInterface(g, &p);
@@ -245,7 +222,7 @@ void bind_testing(py::module_& m) {
     m.def("sink_refcount",
           [](NativeMonitor& mon, int iface) {
               SinkPair sinks = mon.core().sinks();  // holds one reference itself
-              IUnknown* obj = dispatch_of(sinks, iface_of(iface));
+              IUnknown* obj = sinks.dispatch(iface_of(iface));
               obj->AddRef();
               return obj->Release() - 1;
           },

@@ -26,8 +26,7 @@ HRESULT call_vtable(const SinkPair& s, Source src, BSTR user, DWORD session) {
 
 HRESULT call_dispatch(const SinkPair& s, Source src, BSTR user, DWORD session) {
     const SourceInfo& info = source_info(src);
-    IDispatch* d = info.iface == SensInterface::Logon2 ? static_cast<IDispatch*>(s.logon2.get())
-                                                       : static_cast<IDispatch*>(s.logon.get());
+    IDispatch* d = s.dispatch(info.iface);
     std::u16string name(info.method.begin(), info.method.end());
     LPOLESTR names[] = {reinterpret_cast<LPOLESTR>(name.data())};
     DISPID id = DISPID_UNKNOWN;

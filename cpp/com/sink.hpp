@@ -130,6 +130,12 @@ private:
 struct SinkPair {
     ComPtr<ISensLogon> logon;
     ComPtr<ISensLogon2> logon2;
+
+    // The object that implements `iface`, as its IDispatch (no new reference).
+    IDispatch* dispatch(SensInterface iface) const {
+        return iface == SensInterface::Logon2 ? static_cast<IDispatch*>(logon2.get())
+                                              : static_cast<IDispatch*>(logon.get());
+    }
 };
 SinkPair make_sinks(const std::shared_ptr<EventQueue>& queue, const EventFilter& filter);
 

@@ -83,8 +83,7 @@ void SensSubscriber::store_one(Source source, bool per_user) {
         guid_to_string(logon2 ? kSENSGUID_EVENTCLASS_LOGON2 : kSENSGUID_EVENTCLASS_LOGON));
     const std::wstring name = L"pysens2 pid " + std::to_wstring(GetCurrentProcessId()) + L" " +
                               method_of(source);
-    IUnknown* subscriber = logon2 ? static_cast<IUnknown*>(sinks_.logon2.get())
-                                  : static_cast<IUnknown*>(sinks_.logon.get());
+    IUnknown* subscriber = sinks_.dispatch(info.iface);
 
     if (FAILED(hr = sub->put_EventClassID(bstr(event_class).get())))
         throw failure(step("IEventSubscription::put_EventClassID"), hr);
