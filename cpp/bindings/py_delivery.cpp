@@ -1,6 +1,7 @@
 #include "py_delivery.hpp"
 
 #include <string>
+#include <utility>
 
 #include "core/forced_unwind.hpp"
 #include "py_event.hpp"
@@ -20,22 +21,28 @@ PyDelivery::PyDelivery(std::size_t buffer_capacity)
     buffer_.close();  // get() on a monitor never started reports it stopped
 }
 
+std::shared_ptr<const PyDelivery::Table> PyDelivery::replace_table(
+    std::shared_ptr<const Table> table) {
+    version_.fetch_add(1);
+    handler_count_.store(table->size());
+    return std::exchange(table_, std::move(table));
+}
+
 std::uint64_t PyDelivery::add_handler(EventMask mask, py::object fn) {
     auto h = std::make_shared<Handler>();
     h->mask = mask;
     h->fn = std::move(fn);
+    std::shared_ptr<const Table> old;  // released after the lock, GIL still held
     std::lock_guard<std::mutex> lock(mutex_);
     h->id = next_id_++;
     auto table = std::make_shared<Table>(*table_);
     table->push_back(h);
-    table_ = std::move(table);
-    version_.fetch_add(1);
-    handler_count_.store(table_->size());
+    old = replace_table(std::move(table));
     return h->id;
 }
 
 bool PyDelivery::remove_handler(std::uint64_t id) {
-    std::shared_ptr<const Table> old;  // released after the lock, GIL still held
+    std::shared_ptr<const Table> old;
     std::lock_guard<std::mutex> lock(mutex_);
     auto table = std::make_shared<Table>();
     bool found = false;
@@ -47,10 +54,7 @@ bool PyDelivery::remove_handler(std::uint64_t id) {
             table->push_back(h);
         }
     }
-    old = std::move(table_);
-    table_ = std::move(table);
-    version_.fetch_add(1);
-    handler_count_.store(table_->size());
+    old = replace_table(std::move(table));
     return found;
 }
 
@@ -78,9 +82,7 @@ void PyDelivery::clear_python_refs() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         for (const auto& h : *table_) h->active.store(false);
-        old = std::exchange(table_, std::make_shared<Table>());
-        version_.fetch_add(1);
-        handler_count_.store(0);
+        old = replace_table(std::make_shared<Table>());
         on_error = std::move(on_error_);
         hook = std::move(finished_hook_);
     }

@@ -62,6 +62,9 @@ private:
     using Table = std::vector<std::shared_ptr<Handler>>;
 
     std::shared_ptr<const Table> snapshot() const;
+    // mutex_ held: installs `table` and returns the old one, which the caller
+    // releases after unlocking.
+    std::shared_ptr<const Table> replace_table(std::shared_ptr<const Table> table);
     // Drops the dispatcher thread's own Python references (GIL held).
     void release_dispatcher_refs();
     // Returns the nanoseconds spent inside callbacks when timing, else 0.
