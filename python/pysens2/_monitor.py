@@ -25,6 +25,7 @@ from . import _native
 from ._errors import MonitorStopped
 from ._native import SessionEvent
 from ._types import EventType, EventTypeLike, mask_of, parse_event_type, parse_event_types
+from ._validate import check_choice, check_int, check_timeout
 
 if TYPE_CHECKING:
     import asyncio  # imported where used: it costs more to import than pysens2 itself
@@ -42,32 +43,6 @@ MAX_QUEUE_SIZE = 1 << 24
 _RUNNING: set[SessionMonitor] = set()
 _RUNNING_LOCK = threading.Lock()
 _EXIT_TIMEOUT = 5.0
-
-
-def _check_timeout(timeout: object) -> Optional[float]:
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError(
-            f"timeout must be a number of seconds or None, not {type(timeout).__name__}"
-        )
-    if not timeout >= 0:  # also rejects NaN
-        raise ValueError(f"timeout must be >= 0 seconds or None, got {timeout!r}")
-    return float(timeout)
-
-
-def _check_size(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-    if not 1 <= value <= MAX_QUEUE_SIZE:
-        raise ValueError(f"{name} must be between 1 and {MAX_QUEUE_SIZE}, got {value}")
-
-
-def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if value not in allowed:
-        raise ValueError(f"unknown {name} {value!r}; expected one of: {', '.join(allowed)}")
 
 
 class Handle:
@@ -130,16 +105,16 @@ class SessionMonitor:
         per_user: bool = True,
     ) -> None:
         self._events = parse_event_types(events)
-        _check_choice("backend", backend, BACKENDS)
-        _check_size("queue_size", queue_size)
-        _check_size("buffer_size", buffer_size)
+        check_choice("backend", backend, BACKENDS)
+        check_int("queue_size", queue_size, 1, MAX_QUEUE_SIZE)
+        check_int("buffer_size", buffer_size, 1, MAX_QUEUE_SIZE)
         if on_error is not None and not callable(on_error):
             raise TypeError("on_error must be a callable (exception, event) or None")
         if sessions is None:
             # The simulated backend has no session of its own: keep everything.
             sessions = "all" if backend == "simulated" else "own"
-        _check_choice("sessions", sessions, ("own", "all"))
-        _check_choice("apartment", apartment, ("mta", "sta"))
+        check_choice("sessions", sessions, ("own", "all"))
+        check_choice("apartment", apartment, ("mta", "sta"))
         if not isinstance(per_user, bool):
             raise TypeError(f"per_user must be a bool, not {type(per_user).__name__}")
         self._queue_size = queue_size
@@ -251,7 +226,7 @@ class SessionMonitor:
         a callback (it then finishes as soon as that callback returns). Safe
         from any thread; stopping a stopped monitor does nothing.
         """
-        seconds = _check_timeout(timeout)
+        seconds = check_timeout(timeout)
         with _RUNNING_LOCK:
             _RUNNING.discard(self)
         return self._native.stop(seconds)
@@ -277,7 +252,7 @@ class SessionMonitor:
         monitor is stopped and every event it received has been returned.
         Ctrl+C interrupts the wait on the main thread.
         """
-        seconds = _check_timeout(timeout)
+        seconds = check_timeout(timeout)
         interruptible = threading.current_thread() is threading.main_thread()
         return self._native.get(seconds, interruptible)
 

@@ -16,6 +16,7 @@ from . import _native
 from ._errors import ComError
 from ._monitor import SessionMonitor
 from ._types import EventType, EventTypeLike, parse_event_type
+from ._validate import check_int
 
 __all__ = [
     "DISPATCH_METHOD",
@@ -182,7 +183,7 @@ def fire(
     if etype.has_session_id:
         if session_id is None:
             session_id = native.own_session
-        _check_session_id(session_id)
+        check_int("session_id", session_id, 0, _SESSION_ID_MAX)
     elif session_id is not None:
         raise ValueError(
             f"{etype.name} arrives through ISensLogon and carries no session id; "
@@ -191,13 +192,6 @@ def fire(
     source = _native.canonical_source(_TYPE_INDEX[etype])
     hresult = _native.fire(native, source, _utf16(user), session_id or 0, _check_via(via))
     _check_hresult(hresult, f"firing {etype.name}")
-
-
-def _check_session_id(session_id: object) -> None:
-    if isinstance(session_id, bool) or not isinstance(session_id, int):
-        raise TypeError(f"session_id must be an int, not {type(session_id).__name__}")
-    if not 0 <= session_id <= _SESSION_ID_MAX:
-        raise ValueError(f"session_id must be between 0 and {_SESSION_ID_MAX}, got {session_id}")
 
 
 def fire_burst(
@@ -216,13 +210,8 @@ def fire_burst(
     """
     native = _native_of(monitor)
     etype = parse_event_type(event_type)
-    for name, value, low in (("count", count, 0), ("threads", threads, 1)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-        if not low <= value <= _SESSION_ID_MAX:
-            raise ValueError(f"{name} must be between {low} and {_SESSION_ID_MAX}, got {value}")
-    if threads > 256:
-        raise ValueError(f"threads must be at most 256, got {threads}")
+    check_int("count", count, 0, _SESSION_ID_MAX)
+    check_int("threads", threads, 1, 256)
     source = _native.canonical_source(_TYPE_INDEX[etype])
     _native.fire_burst(native, source, threads, count, _check_via(via))
 
