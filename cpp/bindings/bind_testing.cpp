@@ -160,7 +160,7 @@ void bind_testing(py::module_& m) {
 
     m.def("invoke",
           [](NativeMonitor& mon, int iface, std::int32_t dispid, py::list specs, std::uint16_t flags,
-             std::vector<std::int32_t> named, std::optional<std::string> iid) {
+             std::vector<DISPID> named, std::optional<std::string> iid) {
               SinkPair sinks = mon.core().sinks();
               IDispatch* d = sinks.dispatch(iface_of(iface));
               VariantArgs args(specs);
