@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import pickle
+import time
 
 import pytest
 
@@ -78,3 +79,11 @@ def test_pickle_round_trip() -> None:
 def test_bad_construction(kwargs: dict[str, object], error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         SessionEvent(**kwargs)  # type: ignore[arg-type]
+
+
+def test_default_monotonic_ns_is_perf_counter_clock() -> None:
+    # The documented clock: a user compares event times with time.perf_counter_ns().
+    before = time.perf_counter_ns()
+    e = SessionEvent(EventType.DISPLAY_LOCK, "x")
+    after = time.perf_counter_ns()
+    assert before <= e.monotonic_ns <= after

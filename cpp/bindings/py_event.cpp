@@ -238,7 +238,8 @@ PyGetSetDef g_getset[] = {
     {"timestamp_ns", get_timestamp_ns, nullptr, "timestamp in nanoseconds since the Unix epoch.",
      nullptr},
     {"monotonic_ns", get_monotonic_ns, nullptr,
-     "Steady-clock nanoseconds when the sink received the event.", nullptr},
+     "When the sink received the event, in nanoseconds on the clock of "
+     "time.perf_counter_ns() (comparable with it on every platform).", nullptr},
     {"source", get_source, nullptr,
      "The interface and method that delivered it, e.g. 'ISensLogon2.SessionDisconnect'.",
      nullptr},

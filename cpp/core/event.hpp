@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "clock.hpp"
 #include "event_types.hpp"
 
 namespace pysens2 {
@@ -14,7 +15,7 @@ struct Event {
     bool has_session = false;   // ISensLogon carries no session id
     std::uint32_t session_id = 0;
     std::string user;           // UTF-8
-    std::int64_t monotonic_ns = 0;  // steady clock, stamped by the sink at receipt
+    std::int64_t monotonic_ns = 0;  // monotonic_now_ns() (clock.hpp), stamped by the sink at receipt
     // System clock (Unix epoch) at receipt. The dispatcher derives it from
     // monotonic_ns: one clock read per event on the sink's hot path, not two.
     std::int64_t wall_ns = 0;
@@ -22,9 +23,6 @@ struct Event {
     EventType type() const { return source_info(source).type; }
 };
 
-// Clock readings the sink stamps each event with.
-std::int64_t monotonic_now_ns();
-std::int64_t wall_now_ns();
 // Sets wall_ns of each event from its monotonic_ns, using the offset
 // between the two clocks now.
 void stamp_wall_clock(std::vector<Event>& events);

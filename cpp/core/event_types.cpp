@@ -1,7 +1,5 @@
 #include "event_types.hpp"
 
-#include <chrono>
-
 #include "event.hpp"
 
 namespace pysens2 {
@@ -22,19 +20,9 @@ Source canonical_source(EventType type) {
     return Source::Logon2_Logon;
 }
 
-std::int64_t monotonic_now_ns() {
-    using namespace std::chrono;
-    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 void stamp_wall_clock(std::vector<Event>& events) {
     const std::int64_t offset = wall_now_ns() - monotonic_now_ns();
     for (Event& e : events) e.wall_ns = e.monotonic_ns + offset;
-}
-
-std::int64_t wall_now_ns() {
-    using namespace std::chrono;
-    return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace pysens2
