@@ -1,9 +1,12 @@
 #include "fake_event_system.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <stdexcept>
+#include <thread>
 
 #include "com/bstr.hpp"
+#include "com/sens_interfaces.hpp"
 
 using pysens2::Bstr;
 using pysens2::ComPtr;
@@ -17,6 +20,15 @@ HRESULT out_bstr(const std::wstring& s, BSTR* out) {
     if (!out) return E_POINTER;
     *out = SysAllocStringLen(s.data(), static_cast<UINT>(s.size()));
     return S_OK;
+}
+
+// Appends one line to the state's log (see State::log_path); mutex held.
+void log_line(const State& st, const char* what, const std::wstring& id) {
+    if (st.log_path.empty()) return;
+    FILE* f = _wfopen(st.log_path.c_str(), L"ab");
+    if (!f) return;
+    std::fprintf(f, "%s %ls\n", what, id.c_str());
+    std::fclose(f);
 }
 
 IGlobalInterfaceTable* git() {
@@ -178,9 +190,11 @@ public:
             if (existing.id == r.id) {  // Store creates or modifies
                 if (existing.git_cookie) git()->RevokeInterfaceFromGlobal(existing.git_cookie);
                 existing = r;
+                log_line(st, "store", r.id);
                 return S_OK;
             }
         st.stored.push_back(r);
+        log_line(st, "store", r.id);
         return S_OK;
     }
     HRESULT WINAPI Remove(BSTR prog_id, BSTR query, int* error_index) override {
@@ -197,6 +211,7 @@ public:
             if (it->id == id) {
                 if (it->git_cookie) git()->RevokeInterfaceFromGlobal(it->git_cookie);
                 st.stored.erase(it);
+                log_line(st, "remove", id);
                 return S_OK;
             }
         return S_OK;  // nothing matched: nothing to remove
@@ -276,6 +291,103 @@ ComPtr<IUnknown> subscriber_for_caller(const Record& r) {
     ComPtr<IUnknown> p;
     git()->GetInterfaceFromGlobal(r.git_cookie, IID_IUnknown, reinterpret_cast<void**>(p.put()));
     return p;
+}
+
+namespace {
+
+HRESULT call_by_dispatch(IUnknown* sub, const Record& r, BSTR user, DWORD session, bool logon2) {
+    ComPtr<IDispatch> d;
+    HRESULT hr = sub->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(d.put()));
+    if (FAILED(hr)) return hr;
+    Bstr method(r.method);
+    LPOLESTR names[] = {method.get()};
+    DISPID id = 0;
+    if (FAILED(hr = d->GetIDsOfNames(IID_NULL, names, 1, LOCALE_USER_DEFAULT, &id))) return hr;
+    VARIANT args[2];
+    VariantInit(&args[0]);
+    VariantInit(&args[1]);
+    UINT n = logon2 ? 2 : 1;
+    if (logon2) {  // arguments in reverse order: the session id is last
+        args[0].vt = VT_UI4;
+        args[0].ulVal = session;
+    }
+    args[n - 1].vt = VT_BSTR;
+    args[n - 1].bstrVal = user;
+    DISPPARAMS p{args, nullptr, n, 0};
+    return d->Invoke(id, IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &p, nullptr, nullptr,
+                     nullptr);
+}
+
+HRESULT call_by_vtable(IUnknown* sub, const Record& r, BSTR user, DWORD session, bool logon2) {
+    HRESULT hr;
+    if (logon2) {
+        ComPtr<ISensLogon2> s;
+        if (FAILED(hr = sub->QueryInterface(pysens2::kIID_ISensLogon2,
+                                            reinterpret_cast<void**>(s.put()))))
+            return hr;
+        if (r.method == L"Logon") return s->Logon(user, session);
+        if (r.method == L"Logoff") return s->Logoff(user, session);
+        if (r.method == L"SessionDisconnect") return s->SessionDisconnect(user, session);
+        if (r.method == L"SessionReconnect") return s->SessionReconnect(user, session);
+        if (r.method == L"PostShell") return s->PostShell(user, session);
+        return DISP_E_MEMBERNOTFOUND;
+    }
+    ComPtr<ISensLogon> s;
+    if (FAILED(hr = sub->QueryInterface(pysens2::kIID_ISensLogon,
+                                        reinterpret_cast<void**>(s.put()))))
+        return hr;
+    if (r.method == L"StartShell") return s->StartShell(user);
+    if (r.method == L"DisplayLock") return s->DisplayLock(user);
+    if (r.method == L"DisplayUnlock") return s->DisplayUnlock(user);
+    if (r.method == L"StartScreenSaver") return s->StartScreenSaver(user);
+    if (r.method == L"StopScreenSaver") return s->StopScreenSaver(user);
+    return DISP_E_MEMBERNOTFOUND;
+}
+
+}  // namespace
+
+HRESULT publish(const std::wstring& user, DWORD session, bool via_dispatch,
+                const std::wstring& method) {
+    HRESULT result = S_OK;
+    std::thread([&] {
+        CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+        {
+            Bstr name(user);
+            const std::wstring logon2_class =
+                pysens2::widen(pysens2::guid_to_string(pysens2::kSENSGUID_EVENTCLASS_LOGON2));
+            for (const Record& r : state().snapshot()) {
+                if (!method.empty() && r.method != method) continue;
+                ComPtr<IUnknown> sub = subscriber_for_caller(r);
+                HRESULT hr = E_POINTER;
+                if (sub) {
+                    const bool logon2 = r.event_class == logon2_class;
+                    hr = via_dispatch ? call_by_dispatch(sub.get(), r, name.get(), session, logon2)
+                                      : call_by_vtable(sub.get(), r, name.get(), session, logon2);
+                }
+                if (FAILED(hr) && result == S_OK) result = hr;
+            }
+        }
+        CoUninitialize();
+    }).join();
+    return result;
+}
+
+bool running_under_wine() {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version");
+}
+
+HRESULT register_test_typelibs(const std::wstring& dir) {
+    if (!running_under_wine()) return S_FALSE;
+    std::wstring base = dir;
+    if (!base.empty() && base.back() != L'\\' && base.back() != L'/') base += L'\\';
+    for (const wchar_t* name : {L"sens_events.tlb", L"event_system_test.tlb"}) {
+        ITypeLib* lib = nullptr;
+        HRESULT hr = LoadTypeLibEx((base + name).c_str(), REGKIND_REGISTER, &lib);
+        if (FAILED(hr)) return hr;
+        lib->Release();
+    }
+    return S_OK;
 }
 
 }  // namespace fake

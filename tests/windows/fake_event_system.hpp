@@ -28,6 +28,10 @@ struct State {
     int remove_calls = 0;
     int fail_store_at = 0;  // 1-based Store call that fails; 0: none
     HRESULT fail_hr = static_cast<HRESULT>(0x80040207);
+    // When set, each successful Store and Remove appends "store <id>" or
+    // "remove <id>" to this file and flushes it, so a test can read what
+    // happened after the process that made the calls has ended.
+    std::wstring log_path;
 
     void reset();
     std::vector<Record> snapshot();
@@ -51,5 +55,18 @@ private:
 // The subscriber of a record, fetched from the global interface table into
 // the calling thread's apartment.
 pysens2::ComPtr<IUnknown> subscriber_for_caller(const Record& r);
+
+// Calls each stored subscription (those of `method` only, when given) once
+// from a fresh MTA thread, as the Event System's publisher would: through the
+// vtable, or by GetIDsOfNames + Invoke. Returns the first failure, or S_OK.
+HRESULT publish(const std::wstring& user, DWORD session, bool via_dispatch,
+                const std::wstring& method = {});
+
+// Registers the test type libraries in `dir` (proxies for ISensLogon,
+// ISensLogon2 and the stand-in's interfaces), which STA mode needs under
+// Wine. Does nothing outside Wine: on Windows the system's own SENS type
+// library must stay as it is.
+HRESULT register_test_typelibs(const std::wstring& dir);
+bool running_under_wine();
 
 }  // namespace fake

@@ -51,62 +51,8 @@ const fake::Record* find(const std::vector<fake::Record>& v, const std::wstring&
     return nullptr;
 }
 
-// Calls every stored subscription once from a fresh MTA thread, as the
-// Event System's publisher would: through the vtable, or by name + Invoke.
 void publish(const std::wstring& user, DWORD session, bool via_dispatch) {
-    std::thread([&] {
-        CoInitializeEx(nullptr, COINIT_MULTITHREADED);
-        {
-            Bstr name(user);
-            for (const fake::Record& r : fake::state().snapshot()) {
-                ComPtr<IUnknown> sub = fake::subscriber_for_caller(r);
-                REQUIRE(sub);
-                const bool logon2 =
-                    r.event_class == widen(guid_to_string(kSENSGUID_EVENTCLASS_LOGON2));
-                if (via_dispatch) {
-                    ComPtr<IDispatch> d;
-                    REQUIRE(sub->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(d.put())) ==
-                            S_OK);
-                    Bstr method(r.method);
-                    LPOLESTR names[] = {method.get()};
-                    DISPID id = 0;
-                    REQUIRE(d->GetIDsOfNames(IID_NULL, names, 1, LOCALE_USER_DEFAULT, &id) == S_OK);
-                    VARIANT args[2];
-                    VariantInit(&args[0]);
-                    VariantInit(&args[1]);
-                    UINT n = logon2 ? 2 : 1;
-                    if (logon2) {
-                        args[0].vt = VT_UI4;
-                        args[0].ulVal = session;
-                    }
-                    args[n - 1].vt = VT_BSTR;
-                    args[n - 1].bstrVal = name.get();
-                    DISPPARAMS p{args, nullptr, n, 0};
-                    CHECK(d->Invoke(id, IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &p, nullptr,
-                                    nullptr, nullptr) == S_OK);
-                } else if (logon2) {
-                    ComPtr<ISensLogon2> s;
-                    REQUIRE(sub->QueryInterface(kIID_ISensLogon2, reinterpret_cast<void**>(s.put())) ==
-                            S_OK);
-                    if (r.method == L"Logon") CHECK(s->Logon(name.get(), session) == S_OK);
-                    if (r.method == L"Logoff") CHECK(s->Logoff(name.get(), session) == S_OK);
-                    if (r.method == L"SessionDisconnect") CHECK(s->SessionDisconnect(name.get(), session) == S_OK);
-                    if (r.method == L"SessionReconnect") CHECK(s->SessionReconnect(name.get(), session) == S_OK);
-                    if (r.method == L"PostShell") CHECK(s->PostShell(name.get(), session) == S_OK);
-                } else {
-                    ComPtr<ISensLogon> s;
-                    REQUIRE(sub->QueryInterface(kIID_ISensLogon, reinterpret_cast<void**>(s.put())) ==
-                            S_OK);
-                    if (r.method == L"StartShell") CHECK(s->StartShell(name.get()) == S_OK);
-                    if (r.method == L"DisplayLock") CHECK(s->DisplayLock(name.get()) == S_OK);
-                    if (r.method == L"DisplayUnlock") CHECK(s->DisplayUnlock(name.get()) == S_OK);
-                    if (r.method == L"StartScreenSaver") CHECK(s->StartScreenSaver(name.get()) == S_OK);
-                    if (r.method == L"StopScreenSaver") CHECK(s->StopScreenSaver(name.get()) == S_OK);
-                }
-            }
-        }
-        CoUninitialize();
-    }).join();
+    CHECK(fake::publish(user, session, via_dispatch) == S_OK);
 }
 
 struct Fixture {

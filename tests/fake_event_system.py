@@ -1,0 +1,159 @@
+"""The COM+ Event System stand-in (tests/windows/fake_event_system_dll.cpp),
+loaded into this Windows interpreter with ctypes.
+
+scripts/test.sh builds the DLL with the Windows C++ tests and names it in
+PYSENS2_FAKE_EVENT_SYSTEM. Its class objects for CLSID_CEventSystem and
+CLSID_CEventSubscription are registered with CoRegisterClassObject, in this
+process only: the machine's registry and its real Event System (if any) are
+never touched. Only under Wine does it register the test type libraries that
+STA mode needs for proxies (Windows has sens.dll's own).
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+ENV = "PYSENS2_FAKE_EVENT_SYSTEM"
+
+SENSGUID_EVENTCLASS_LOGON = "{D5978630-5B9F-11D1-8DD2-00AA004ABD5E}"
+SENSGUID_EVENTCLASS_LOGON2 = "{D5978650-5B9F-11D1-8DD2-00AA004ABD5E}"
+SENSGUID_PUBLISHER = "{5FEE1BD6-5B9B-11D1-8DD2-00AA004ABD5E}"
+CLSID_CEventSystem = "{4E14FBA2-2E22-11D1-9964-00C04FBBB345}"
+
+# Method name -> event class, for every SENS method pysens2 subscribes to.
+METHODS = {
+    "Logon": SENSGUID_EVENTCLASS_LOGON2,
+    "Logoff": SENSGUID_EVENTCLASS_LOGON2,
+    "SessionDisconnect": SENSGUID_EVENTCLASS_LOGON2,
+    "SessionReconnect": SENSGUID_EVENTCLASS_LOGON2,
+    "PostShell": SENSGUID_EVENTCLASS_LOGON2,
+    "StartShell": SENSGUID_EVENTCLASS_LOGON,
+    "DisplayLock": SENSGUID_EVENTCLASS_LOGON,
+    "DisplayUnlock": SENSGUID_EVENTCLASS_LOGON,
+    "StartScreenSaver": SENSGUID_EVENTCLASS_LOGON,
+    "StopScreenSaver": SENSGUID_EVENTCLASS_LOGON,
+}
+
+
+class Record(NamedTuple):
+    subscription_id: str
+    name: str
+    publisher_id: str
+    event_class_id: str
+    method: str
+    per_user: bool
+
+
+def dll_path() -> Optional[str]:
+    path = os.environ.get(ENV)
+    return path if path and Path(path).is_file() else None
+
+
+def real_event_system_registered() -> bool:
+    """Whether this machine has the real COM+ Event System (never under Wine)."""
+    import winreg
+
+    try:
+        winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, rf"CLSID\{CLSID_CEventSystem}"))
+    except OSError:
+        return False
+    return True
+
+
+def own_session_id() -> int:
+    """This process's session, from the real ProcessIdToSessionId."""
+    session = ctypes.c_ulong()
+    ok = ctypes.windll.kernel32.ProcessIdToSessionId(os.getpid(), ctypes.byref(session))
+    if not ok:
+        raise ctypes.WinError()
+    return session.value
+
+
+class FakeEventSystem:
+    """The stand-in's C API. start() registers it (and clears what it recorded)."""
+
+    def __init__(self, path: str) -> None:
+        self._dll = ctypes.WinDLL(path)
+        d = self._dll
+        d.fes_start.argtypes = [ctypes.c_wchar_p]
+        d.fes_start.restype = ctypes.c_long
+        d.fes_stop.argtypes = []
+        d.fes_stop.restype = None
+        d.fes_fail_store_at.argtypes = [ctypes.c_int, ctypes.c_long]
+        d.fes_fail_store_at.restype = None
+        d.fes_store_calls.restype = ctypes.c_int
+        d.fes_remove_calls.restype = ctypes.c_int
+        d.fes_records.argtypes = [ctypes.c_wchar_p, ctypes.c_int]
+        d.fes_records.restype = ctypes.c_int
+        d.fes_publish.argtypes = [ctypes.c_wchar_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_wchar_p]
+        d.fes_publish.restype = ctypes.c_long
+        d.fes_register_typelibs.argtypes = [ctypes.c_wchar_p]
+        d.fes_register_typelibs.restype = ctypes.c_long
+        hr = d.fes_register_typelibs(str(Path(path).parent))
+        if hr < 0:
+            raise OSError(f"registering the test type libraries failed: 0x{hr & 0xFFFFFFFF:08X}")
+
+    def start(self, log_path: Optional[str] = None) -> None:
+        hr = self._dll.fes_start(log_path)
+        if hr < 0:
+            raise OSError(f"the Event System stand-in failed to start: 0x{hr & 0xFFFFFFFF:08X}")
+
+    def stop(self) -> None:
+        self._dll.fes_stop()
+
+    def fail_store_at(self, n: int, hresult: int) -> None:
+        self._dll.fes_fail_store_at(n, ctypes.c_long(hresult))  # wraps to the signed HRESULT
+
+    @property
+    def store_calls(self) -> int:
+        return int(self._dll.fes_store_calls())
+
+    @property
+    def remove_calls(self) -> int:
+        return int(self._dll.fes_remove_calls())
+
+    def records(self) -> list[Record]:
+        size = self._dll.fes_records(None, 0)
+        buf = ctypes.create_unicode_buffer(size + 1)
+        self._dll.fes_records(buf, size + 1)
+        out = []
+        for line in buf.value.splitlines():
+            sid, name, pub, cls, method, per_user = line.split("\t")
+            out.append(Record(sid, name, pub, cls, method, per_user == "1"))
+        return out
+
+    def publish(
+        self, user: str, session: int = 0, *, via: str = "vtable", method: Optional[str] = None
+    ) -> None:
+        """Calls the stored subscribers (of `method` only, if given) from a publisher thread."""
+        hr = self._dll.fes_publish(user, session, via == "dispatch", method)
+        if hr < 0:
+            raise OSError(f"publishing {method or 'all'} failed: 0x{hr & 0xFFFFFFFF:08X}")
+
+
+_loaded: Optional[FakeEventSystem] = None
+
+
+@atexit.register
+def _revoke_at_exit() -> None:
+    # A class object left registered when the process ends stays with Wine's
+    # rpcss as a dead local server that later processes would be handed.
+    # atexit runs hooks last-registered first: import this module before
+    # pysens2, so pysens2's own hook removes the subscriptions before this one.
+    if _loaded is not None:
+        _loaded.stop()
+
+
+def load() -> FakeEventSystem:
+    """The stand-in of this process (loaded once: class objects are per process)."""
+    global _loaded
+    if _loaded is None:
+        path = dll_path()
+        if path is None:
+            raise FileNotFoundError(f"{ENV} does not name the stand-in DLL")
+        _loaded = FakeEventSystem(path)
+    return _loaded
