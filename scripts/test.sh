@@ -8,6 +8,10 @@
 #   fuzz        libFuzzer on the sink for PYSENS2_FUZZ_SECONDS (clang-14, libclang-rt-14-dev)
 #   windows     the Windows backend cross-built with mingw-w64, its tests under Wine
 #               (g++-mingw-w64-x86-64-posix, wine64, wine64-tools, libwine-dev)
+#   windows-python  the win_amd64 wheel cross-built for Windows CPython 3.9, 3.11
+#               and 3.13, installed with pip and tested by that interpreter under
+#               Wine: the whole pytest suite on 3.9 and 3.13, a smoke run on 3.11
+#               (also mingw-w64-tools; Windows CPython and headers are downloaded)
 # Run as root, it installs the Debian packages a tier needs. Otherwise a tier
 # whose packages are missing is skipped with a message - unless CI=true or
 # PYSENS2_REQUIRE_ALL_TIERS=1, where a skipped tier is a failure.
@@ -138,10 +142,24 @@ if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine
     cmake --build "$BUILD/win"
     bash scripts/wine-prefix.sh
     /usr/lib/wine/wineserver -p  # one server for the whole run
-    (cd "$BUILD/win" && ctest --output-on-failure) || { /usr/lib/wine/wineserver -k; exit 1; }
+    trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
+    (cd "$BUILD/win" && ctest --output-on-failure)
+
+    # --- windows-python tier (needs the stand-in DLL the windows tier built) --
+    say "windows-python: the win_amd64 wheel in Windows CPython under Wine (3.9, 3.13 full; 3.11 smoke)"
+    apt_install mingw-w64-tools || true
+    if command -v gendef >/dev/null; then
+        export PYSENS2_FAKE_EVENT_SYSTEM=$BUILD/win/tests/cpp/windows/fake_event_system.dll
+        for run in 3.9:full 3.13:full 3.11:smoke; do
+            PYTHON="$VPY" bash scripts/win-pytest.sh "${run%%:*}" "${run##*:}"
+        done
+    else
+        skip_tier windows-python "gendef is missing (Debian: apt-get install mingw-w64-tools)"
+    fi
     /usr/lib/wine/wineserver -k || true
 else
     skip_tier windows "mingw-w64, Wine or widl is missing (Debian: apt-get install g++-mingw-w64-x86-64-posix wine64 wine64-tools libwine-dev)"
+    skip_tier windows-python "needs the windows tier's packages"
 fi
 
 # pytest last: its summary line is the suite's closing line.

