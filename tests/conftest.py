@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -24,10 +25,22 @@ def monitor() -> Iterator[pysens2.SessionMonitor]:
 
 # Imports every subprocess script starts with.
 SCRIPT_PRELUDE = """
-import sys, threading, time
+import os, signal, sys, threading, time
 import pysens2
 from pysens2 import testing
+
+def press_ctrl_c():
+    # Ctrl+C as it reaches a console program: SIGINT from outside on POSIX; on
+    # Windows the console's CTRL_C_EVENT, which the C runtime turns into SIGINT
+    # on a thread of its own (os.kill would terminate the process there).
+    if sys.platform == "win32":
+        signal.raise_signal(signal.SIGINT)
+    else:
+        os.kill(os.getpid(), signal.SIGINT)
 """
+
+# The exit status of a program that Ctrl+C ended (KeyboardInterrupt unhandled).
+CTRL_C_EXIT_STATUS = 0xC000013A if sys.platform == "win32" else -signal.SIGINT
 
 
 def run_python(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 import pytest
@@ -38,18 +39,29 @@ def test_constructor(kwargs: dict[str, Any], error: type[Exception], message: st
         pysens2.SessionMonitor(**kwargs)
 
 
-def test_auto_backend_is_never_silent_here() -> None:
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has a real backend: SENS")
+def test_auto_backend_is_never_silent_without_a_real_source() -> None:
     with pytest.raises(pysens2.BackendUnavailableError, match='backend="simulated"'):
         pysens2.SessionMonitor()
     with pytest.raises(pysens2.BackendUnavailableError, match=r"Windows service"):
         pysens2.SessionMonitor(backend="sens")
 
 
+@pytest.mark.skipif(sys.platform != "win32", reason="SENS exists only on Windows")
+def test_auto_backend_is_sens_on_windows() -> None:
+    m = pysens2.SessionMonitor()
+    assert m.backend == "sens"
+    assert m.sessions == "own"  # SENS's default: only this process's session
+
+
 def test_backends_report() -> None:
     info = pysens2.backends()
     assert set(info) == {"sens", "simulated"}
     assert info["simulated"].available
-    assert not info["sens"].available and "Windows" in info["sens"].reason
+    if sys.platform == "win32":
+        assert info["sens"].available and "SENS" in info["sens"].reason
+    else:
+        assert not info["sens"].available and "Windows" in info["sens"].reason
 
 
 BAD_CALLS: list[tuple[str, Callable[[pysens2.SessionMonitor], object], type[Exception], str]] = [

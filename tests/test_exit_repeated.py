@@ -5,7 +5,6 @@ native crash."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -13,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import SCRIPT_PRELUDE
+from conftest import CTRL_C_EXIT_STATUS, SCRIPT_PRELUDE
 
 RUNS = 50
 
@@ -41,11 +40,10 @@ SCENARIOS = {
         0,
     ),
     "keyboard_interrupt_in_get": (
-        "import os, signal\n"
-        "threading.Timer(0.05, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "threading.Timer(0.05, press_ctrl_c).start()\n"
         "m2 = pysens2.SessionMonitor(backend='simulated').start()\n"
         "m2.get()",
-        -signal.SIGINT if sys.platform != "win32" else 1,
+        CTRL_C_EXIT_STATUS,
     ),
 }
 

@@ -288,12 +288,26 @@ def test_get_releases_the_gil() -> None:
 
 def test_ctrl_c_interrupts_get_on_the_main_thread() -> None:
     check("""
-        import os, signal
         m = pysens2.SessionMonitor(backend="simulated").start()
-        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        threading.Timer(0.3, press_ctrl_c).start()
         t0 = time.monotonic()
         try:
             m.get()
+        except KeyboardInterrupt:
+            assert time.monotonic() - t0 < 5
+            print("OK")
+        m.stop()
+    """)
+
+
+def test_ctrl_c_interrupts_iteration_on_the_main_thread() -> None:
+    check("""
+        m = pysens2.SessionMonitor(backend="simulated").start()
+        threading.Timer(0.3, press_ctrl_c).start()
+        t0 = time.monotonic()
+        try:
+            for event in m:
+                pass
         except KeyboardInterrupt:
             assert time.monotonic() - t0 < 5
             print("OK")

@@ -1,6 +1,6 @@
 """The real SENS backend on Windows: subscriptions exist while a monitor runs
-and are gone after stop(). Skipped on other platforms (CI covers the Windows
-code there under Wine, in the C++ windows tier)."""
+and are gone after stop(). Runs only where the real COM+ Event System is
+registered (CI runs the backend against a stand-in under Wine instead)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,29 @@ import pytest
 import pysens2
 from pysens2.testing import fire
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "win32", reason="needs Windows: the COM+ Event System and SENS"
-)
+CLSID_CEventSystem = "{4E14FBA2-2E22-11D1-9964-00C04FBBB345}"
+
+
+def _event_system_registered() -> bool:
+    if sys.platform != "win32":
+        return False
+    import winreg
+
+    try:
+        winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, rf"CLSID\{CLSID_CEventSystem}"))
+    except OSError:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "win32", reason="needs Windows: the COM+ Event System"),
+    pytest.mark.skipif(
+        sys.platform == "win32" and not _event_system_registered(),
+        reason="the COM+ Event System (CLSID_CEventSystem) is not registered on this machine; "
+        "tests/test_windows_event_system.py covers the backend with a stand-in",
+    ),
+]
 
 
 def _our_subscriptions() -> list[str]:
