@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 
-from conftest import assert_ok, run_python
+import pytest
+
+import pysens2
+from conftest import SCRIPT_PRELUDE, assert_ok, run_python
 
 
 def cli(*args: str, timeout: float = 60):  # type: ignore[no-untyped-def]
@@ -40,10 +44,25 @@ def test_demo_json_lines() -> None:
     assert records[0]["user"] == "CONTOSO\\alice"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has a real backend: SENS")
 def test_watch_without_a_real_backend_fails_clearly() -> None:
     proc = cli("watch")
     assert_ok(proc, 2)
-    assert "not available" in proc.stderr and "simulated" in proc.stderr
+    assert "no session-event source" in proc.stderr
+    # Advice a command-line user can act on, not a Python keyword argument.
+    assert "pysens2 demo" in proc.stderr and 'backend="simulated"' not in proc.stderr
+
+
+def test_version() -> None:
+    proc = cli("--version")
+    assert_ok(proc)
+    assert proc.stdout.strip() == f"pysens2 {pysens2.__version__}"
+
+
+def test_demo_prints_user_names_as_they_are() -> None:
+    proc = cli("demo", "--interval", "0")
+    assert_ok(proc)
+    assert "user CONTOSO\\alice " in proc.stdout  # one backslash, not a repr
 
 
 def test_watch_rejects_unknown_events() -> None:
@@ -63,19 +82,36 @@ def test_help_documents_both_commands() -> None:
 
 
 def test_watch_exits_zero_on_ctrl_c() -> None:
-    # watch's loop, driven by a simulated monitor, interrupted by SIGINT.
+    # watch's loop, driven by a simulated monitor, interrupted by Ctrl+C.
     proc = run_python(
-        """
-        import os, signal, threading, sys
-        from pysens2 import cli, SessionMonitor
+        SCRIPT_PRELUDE
+        + textwrap.dedent("""
+        from pysens2 import cli
         real = cli.SessionMonitor
         cli.SessionMonitor = lambda events=None: real(events, backend="simulated")
-        threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        threading.Timer(0.5, press_ctrl_c).start()
         sys.exit(cli.main(["watch"]))
-        """,
+        """),
         timeout=30,
     )
     assert_ok(proc, 0)
+
+
+def test_demo_exits_zero_on_ctrl_c() -> None:
+    proc = run_python(
+        SCRIPT_PRELUDE
+        + textwrap.dedent("""
+        from pysens2 import cli
+        threading.Timer(0.5, press_ctrl_c).start()
+        t0 = time.monotonic()
+        status = cli.main(["demo", "--interval", "30"])
+        assert time.monotonic() - t0 < 10
+        sys.exit(status)
+        """),
+        timeout=30,
+    )
+    assert_ok(proc, 0)
+    assert "LOGON" in proc.stdout  # it had started
 
 
 def test_bad_cli_options_fail_with_usage() -> None:

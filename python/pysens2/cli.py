@@ -8,6 +8,8 @@ import sys
 import time
 from typing import Optional, Sequence
 
+from . import __version__
+from ._backends import backends
 from ._errors import BackendUnavailableError, Error
 from ._monitor import SessionMonitor
 from ._native import SessionEvent
@@ -29,7 +31,7 @@ def format_line(event: SessionEvent) -> str:
     session = "-" if event.session_id is None else str(event.session_id)
     stamp = event.timestamp.isoformat(timespec="milliseconds")
     kind = f"{event.type.name:<18}"
-    return f"{stamp}  {kind}  session {session:>10}  user {event.user!r}  ({event.source})"
+    return f"{stamp}  {kind}  session {session:>10}  user {event.user or '-'}  ({event.source})"
 
 
 def format_json(event: SessionEvent) -> str:
@@ -75,8 +77,15 @@ def _watch(args: argparse.Namespace) -> int:
     fmt = format_json if args.json else format_line
     try:
         monitor = SessionMonitor(args.events)
-    except BackendUnavailableError as exc:
-        print(f"pysens2 watch: {exc}", file=sys.stderr)
+    except BackendUnavailableError:
+        # The library's message points programmers to backend="simulated";
+        # a command-line user gets what they can do from the command line.
+        reason = backends()["sens"].reason
+        print(
+            f"pysens2 watch: no session-event source on this machine ({reason}).\n"
+            "Run `pysens2 demo` to see what watch prints, with simulated events.",
+            file=sys.stderr,
+        )
         return 2
     try:
         with monitor:
@@ -110,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pysens2",
         description="Windows session events (SENS) for Python.",
     )
+    parser.add_argument("--version", action="version", version=f"pysens2 {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     names = ", ".join(t.value for t in EventType)
@@ -118,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
         "watch",
         help="print session events as they arrive (Windows)",
         description="Print each session event as it arrives, until Ctrl+C (exit status 0). "
-        "Needs the real SENS backend: on other platforms it exits with status 2.",
+        "Needs the real SENS backend: on other platforms it exits with status 2; "
+        "if subscribing fails (no COM+ Event System), with status 1.",
     )
     watch.add_argument("--json", action="store_true", help="one JSON object per line")
     watch.add_argument(
