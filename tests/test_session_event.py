@@ -87,3 +87,22 @@ def test_default_monotonic_ns_is_perf_counter_clock() -> None:
     e = SessionEvent(EventType.DISPLAY_LOCK, "x")
     after = time.perf_counter_ns()
     assert before <= e.monotonic_ns <= after
+
+
+def test_public_classes_present_as_pysens2() -> None:
+    import pysens2
+
+    for name in pysens2.__all__:
+        obj = getattr(pysens2, name)
+        if isinstance(obj, type):
+            assert obj.__module__ == "pysens2", name
+    assert repr(pysens2.BackendUnavailableError) == "<class 'pysens2.BackendUnavailableError'>"
+    err = pickle.loads(
+        pickle.dumps(pysens2.ComError("x failed", 0x80040154, "Class not registered"))
+    )
+    assert (type(err), err.hresult, err.system_message) == (
+        pysens2.ComError,
+        0x80040154,
+        "Class not registered",
+    )
+    assert pickle.loads(pickle.dumps(pysens2.EventType.LOGON)) is pysens2.EventType.LOGON

@@ -269,7 +269,7 @@ PyTypeObject* session_event_type() {
         {Py_tp_methods, g_methods},
         {0, nullptr},
     };
-    PyType_Spec spec = {"pysens2._native.SessionEvent", sizeof(SessionEventObject), 0,
+    PyType_Spec spec = {"pysens2.SessionEvent", sizeof(SessionEventObject), 0,
                         Py_TPFLAGS_DEFAULT, slots};
     g_type = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
     if (!g_type) throw py::error_already_set();

@@ -32,3 +32,20 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# Public classes present as pysens2.X (in tracebacks, reprs and pickles), not
+# as the private module that defines them. SessionEvent's native type is
+# named so in C++.
+for _cls in (
+    BackendInfo,
+    BackendUnavailableError,
+    ComError,
+    Error,
+    EventStream,
+    EventType,
+    Handle,
+    MonitorStopped,
+    SessionMonitor,
+):
+    _cls.__module__ = __name__
+del _cls

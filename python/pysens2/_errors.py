@@ -21,6 +21,10 @@ class ComError(Error):
         self.hresult = hresult & 0xFFFFFFFF
         self.system_message = system_message
 
+    def __reduce__(self) -> tuple[type[ComError], tuple[str, int, str]]:
+        # Exceptions pickle their args; ours has three (for multiprocessing, logging).
+        return (type(self), (str(self), self.hresult, self.system_message))
+
 
 class MonitorStopped(Error):
     """``get()`` found the monitor stopped with no events left to hand out."""
