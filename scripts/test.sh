@@ -65,6 +65,7 @@ say "python: ruff and mypy"
 "$VPY" -m ruff check python tests benchmarks
 "$VPY" -m ruff format --check python tests benchmarks
 "$VPY" -m mypy
+"$VPY" -m mypy --platform win32  # the Windows code paths, type-checked here too
 
 # The same CMake and Ninja on every machine, for the native tiers.
 "$VPY" -m pip install -q cmake ninja

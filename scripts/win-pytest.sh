@@ -53,8 +53,20 @@ winpy() { wine64 "$PYEXE" -X utf8 "$@" </dev/null 2>&1 | cat; }
 
 echo "--- Windows CPython $VERSION: pip install pysens2[test] from the cross-built wheel"
 winpy "$PIPWHL/pip" uninstall -q -y pysens2 >/dev/null || true
-winpy "$PIPWHL/pip" install -q --no-index --no-compile --no-warn-script-location \
-    --find-links "$DEPS" --find-links "$WHEELS" -c "$BUILD/win-constraints.txt" "pysens2[test]"
+# `pip download` evaluates environment markers for this host's Python, so a
+# dependency that only the target version needs (exceptiongroup on 3.9, say)
+# is missing from $DEPS: Windows pip names it, it is fetched, pip runs again.
+for attempt in 1 2 3 4 5 6 7 8; do
+    if out=$(winpy "$PIPWHL/pip" install -q --no-index --no-compile --no-warn-script-location \
+        --find-links "$DEPS" --find-links "$WHEELS" -c "$BUILD/win-constraints.txt" "pysens2[test]"); then
+        break
+    fi
+    missing=$(printf '%s\n' "$out" | sed -n 's/.*No matching distribution found for \([^;]*\).*/\1/p' | head -1)
+    if [ -z "$missing" ] || [ "$attempt" = 8 ]; then printf '%s\n' "$out" >&2; exit 1; fi
+    echo "fetching $missing for Windows CPython $VERSION"
+    "$PYTHON" -m pip download -q --only-binary=:all: --platform win_amd64 --implementation cp \
+        --python-version "$VERSION" --abi "$TAG" -d "$DEPS" "$(echo "$missing" | tr -d ' ')"
+done
 
 # A Windows path for the stand-in (Wine maps drive Z: to /).
 PYSENS2_FAKE_EVENT_SYSTEM="Z:$(realpath "$PYSENS2_FAKE_EVENT_SYSTEM" | tr / '\\')"

@@ -39,6 +39,13 @@ def press_ctrl_c():
         os.kill(os.getpid(), signal.SIGINT)
 """
 
+# How far SessionEvent.monotonic_ns may be from time.perf_counter_ns(): they
+# are one clock, except on Python 3.9 for Windows, whose perf_counter starts
+# at its first use and whose offset pysens2 measures at import (README).
+PERF_COUNTER_TOLERANCE_NS = (
+    1_000_000 if sys.platform == "win32" and sys.version_info < (3, 10) else 0
+)
+
 # The exit status of a program that Ctrl+C ended (KeyboardInterrupt unhandled).
 CTRL_C_EXIT_STATUS = 0xC000013A if sys.platform == "win32" else -signal.SIGINT
 
