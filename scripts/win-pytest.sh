@@ -2,7 +2,8 @@
 # The package as Windows users get it, tested by the official Windows CPython
 # under Wine:
 #   bash scripts/win-pytest.sh 3.11 [full|smoke]
-# 1. cross-builds the win_amd64 wheel (scripts/win-wheel.sh);
+# 1. cross-builds the win_amd64 wheel (scripts/win-wheel.sh), unless
+#    PYSENS2_WIN_WHEELS_BUILT=1 says it is in build/win-wheelhouse already;
 # 2. installs it with pip, run by that Windows CPython, with the test extra's
 #    win_amd64 wheels from PyPI (downloaded here; Wine's pip reads them from disk);
 # 3. runs the pytest suite (full) or the installed-package, Event System and
@@ -25,7 +26,11 @@ WHEELS=$BUILD/win-wheelhouse
 export WINEDEBUG=${WINEDEBUG:--all}
 export PATH="$PATH:/usr/lib/wine"
 
-bash "$ROOT/scripts/win-wheel.sh" "$VERSION" "$WHEELS"
+# scripts/test.sh builds the wheels itself (PYSENS2_WIN_WHEELS_BUILT=1).
+if [ "${PYSENS2_WIN_WHEELS_BUILT:-0}" != "1" ]; then
+    bash "$ROOT/scripts/win-wheel.sh" "$VERSION" "$WHEELS"
+fi
+ls "$WHEELS"/pysens2-*-"$TAG"-"$TAG"-win_amd64.whl >/dev/null
 
 # The test extra, as pyproject.toml lists it, for win_amd64 (markers dropped:
 # they are evaluated on this Linux host by `pip download`). colorama is
@@ -79,4 +84,7 @@ case $MODE in
 esac
 echo "--- Windows CPython $VERSION under Wine: pytest ($MODE)"
 cd "$ROOT"
-winpy -m pytest "${TESTS[@]}" -p no:cacheprovider -q
+# Every test runs; the exit and stress tests repeat 5x less (each process
+# start costs far more under Wine): tests/conftest.py, PYSENS2_TEST_SCALE.
+PYSENS2_TEST_SCALE=${PYSENS2_TEST_SCALE:-0.2} winpy -m pytest "${TESTS[@]}" -p no:cacheprovider -q \
+    --durations=5

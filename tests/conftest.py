@@ -39,6 +39,16 @@ def press_ctrl_c():
         os.kill(os.getpid(), signal.SIGINT)
 """
 
+# Repetition counts of the exit and stress tests are multiplied by this
+# (PYSENS2_TEST_SCALE, default 1): the Windows tier under Wine, where each
+# process start costs ~50x more, runs every test with fewer repetitions.
+TEST_SCALE = float(os.environ.get("PYSENS2_TEST_SCALE", "1"))
+
+
+def scaled(n: int, minimum: int = 1) -> int:
+    return max(minimum, int(n * TEST_SCALE))
+
+
 # How far SessionEvent.monotonic_ns may be from time.perf_counter_ns(): they
 # are one clock, except on Python 3.9 for Windows, whose perf_counter starts
 # at its first use and whose offset pysens2 measures at import (README).

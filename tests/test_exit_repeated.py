@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import CTRL_C_EXIT_STATUS, SCRIPT_PRELUDE
+from conftest import CTRL_C_EXIT_STATUS, SCRIPT_PRELUDE, scaled
 
-RUNS = 50
+RUNS = scaled(50, minimum=10)
 
 SETUP = """
 m = pysens2.SessionMonitor(backend="simulated", queue_size=1_000_000)
