@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -184,3 +185,48 @@ def test_get_buffer_keeps_the_newest_and_counts_the_rest() -> None:
         assert [m.get(timeout=10).session_id for _ in range(3)] == [2, 3, 4]
         assert m.missed == 2
     assert got == [0, 1, 2, 3, 4]
+
+
+def test_a_failing_repr_does_not_cost_later_handlers_or_the_report(
+    monitor: pysens2.SessionMonitor,
+) -> None:
+    # A bound method whose object's __repr__ raises, and raises itself.
+    class Broken:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+        def handle(self, e: SessionEvent) -> None:
+            raise ValueError("handler failed")
+
+    reported: list[BaseException] = []
+    second: list[SessionEvent] = []
+    monitor.on("logon", Broken().handle)
+    monitor.on("logon", second.append)
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: reported.append(u.exc_value)  # type: ignore[assignment,misc]
+    try:
+        for _ in range(3):
+            fire(monitor, "logon", "alice", 1)
+        for _ in range(3):
+            monitor.get(timeout=10)
+    finally:
+        sys.unraisablehook = old_hook
+    assert len(second) == 3
+    assert [type(e) for e in reported] == [ValueError] * 3
+
+
+def test_get_inside_a_callback_is_a_clear_error(monitor: pysens2.SessionMonitor) -> None:
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def handler(e: SessionEvent) -> None:
+        try:
+            monitor.get(timeout=5)
+        except RuntimeError as exc:
+            errors.append(exc)
+        done.set()
+
+    monitor.on("logon", handler)
+    fire(monitor, "logon", "alice", 1)
+    assert done.wait(10)
+    assert len(errors) == 1 and "inside this monitor's callback" in str(errors[0])

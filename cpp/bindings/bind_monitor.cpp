@@ -58,7 +58,10 @@ NativeMonitor::~NativeMonitor() {
     }
     without_gil([&] {
         try {
-            core_->stop(std::nullopt, true);
+            // GC, `del` and module teardown never wait for the dispatcher: its
+            // callback may be waiting for this very thread (stop(timeout) is
+            // how a user waits for it).
+            core_->stop(std::chrono::nanoseconds(0), true);
         } catch (const std::exception&) {
             // Nobody can be told from a destructor; stop() reports errors.
         }
@@ -94,6 +97,11 @@ bool NativeMonitor::stop(std::optional<double> timeout, bool discard) {
 
 py::object NativeMonitor::get(std::optional<double> timeout, bool interruptible) {
     auto limit = to_duration(timeout);
+    // The buffer is filled after a batch's callbacks: from inside one, get()
+    // could only return stale events or wait out its timeout.
+    if (core().on_dispatcher_thread())
+        throw StateError("get() cannot be called from inside this monitor's callback: the "
+                         "event is the callback's argument; call get() from another thread");
     EventQueue& buffer = delivery().buffer();
     const auto deadline = limit ? Clock::now() + *limit : Clock::time_point::max();
     Event e;

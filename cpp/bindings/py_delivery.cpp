@@ -1,5 +1,6 @@
 #include "py_delivery.hpp"
 
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -13,7 +14,17 @@ std::atomic<bool> g_exiting{false};
 }
 
 void begin_interpreter_exit() { g_exiting.store(true); }
-bool interpreter_exiting() { return g_exiting.load(); }
+
+bool interpreter_exiting() {
+    if (g_exiting.load()) return true;
+    // Finalization can start without the atexit hook having run (e.g. the
+    // hook was never registered in this interpreter, or raised first).
+#if PY_VERSION_HEX >= 0x030D0000
+    return Py_IsFinalizing() != 0;
+#else
+    return _Py_IsFinalizing() != 0;
+#endif
+}
 
 PyDelivery::PyDelivery(std::size_t buffer_capacity)
     : table_(std::make_shared<Table>()),
@@ -111,6 +122,23 @@ void PyDelivery::thread_started() {
     tstate_ = PyEval_SaveThread();
 }
 
+namespace {
+
+// repr(obj), or a description that cannot fail when its __repr__ raises.
+std::string safe_repr(const py::handle& obj) {
+    try {
+        return std::string(py::repr(obj));
+    } catch (py::error_already_set&) {
+    } catch (const std::exception&) {
+    }
+    char fallback[128];
+    std::snprintf(fallback, sizeof fallback, "<%s object at %p (its repr() raised)>",
+                  Py_TYPE(obj.ptr())->tp_name, static_cast<void*>(obj.ptr()));
+    return fallback;
+}
+
+}  // namespace
+
 void PyDelivery::report(py::error_already_set& error, const py::object& event, const Handler& h) {
     py::object on_error;
     {
@@ -127,8 +155,7 @@ void PyDelivery::report(py::error_already_set& error, const py::object& event, c
             return;
         }
     }
-    std::string context = "pysens2 callback " + std::string(py::repr(h.fn)) + " for " +
-                          std::string(py::repr(event));
+    std::string context = "pysens2 callback " + safe_repr(h.fn) + " for " + safe_repr(event);
     error.discard_as_unraisable(context.c_str());
 }
 
@@ -154,8 +181,19 @@ std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
             if (!r) throw py::error_already_set();
             Py_DECREF(r);
         } catch (py::error_already_set& err) {
-            report(err, event ? event : py::object(py::none()), *h);
+            // Reporting must not cost the later handlers this event.
+            try {
+                report(err, event ? event : py::object(py::none()), *h);
+            }
+            PYSENS2_RETHROW_FORCED_UNWIND
+            catch (...) {
+                PyErr_Clear();
+            }
         }
+        // A callback that retakes the GIL during finalization is ended by
+        // CPython with a forced unwind, without the GIL: leak the event
+        // rather than decref it then.
+        PYSENS2_ON_FORCED_UNWIND((void)event.release())
         if (interpreter_exiting()) break;
     }
     return in_callbacks;
@@ -187,6 +225,12 @@ void PyDelivery::deliver(std::vector<Event>& batch) {
         tstate_ = PyEval_SaveThread();
     }
     buffer_.push_all(batch);
+}
+
+void PyDelivery::thread_abandoned() {
+    // get() waiters must not wait for a delivery that will never come.
+    buffer_.close();
+    tstate_ = nullptr;
 }
 
 void PyDelivery::thread_finishing() {

@@ -20,6 +20,7 @@ namespace pysens2 {
 namespace py = pybind11;
 
 // Set once the interpreter starts exiting: dispatchers stop calling Python.
+// interpreter_exiting() is also true once finalization has begun.
 void begin_interpreter_exit();
 bool interpreter_exiting();
 
@@ -51,6 +52,7 @@ public:
     void thread_started() override;
     void deliver(std::vector<Event>& batch) override;
     void thread_finishing() override;
+    void thread_abandoned() override;
 
 private:
     struct Handler {

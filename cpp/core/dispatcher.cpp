@@ -18,31 +18,43 @@ struct Dispatcher::State {
     bool done = false;
     std::thread::id thread_id;
 
+    // Marks the thread finished however it ends: a forced unwind included
+    // (glibc's way of ending a thread that touches a finalizing interpreter).
+    struct FinishedGuard {
+        State& s;
+        ~FinishedGuard() {
+            {
+                std::lock_guard<std::mutex> lock(s.mutex);
+                s.done = true;
+            }
+            s.done_cv.notify_all();
+        }
+    };
+
     void run() {
         {
             std::lock_guard<std::mutex> lock(mutex);
             thread_id = std::this_thread::get_id();
         }
-        handler->thread_started();
-        std::vector<Event> batch;
-        batch.reserve(batch_size);
-        while (queue->pop_batch(batch, batch_size)) {
-            stamp_wall_clock(batch);
-            // The handler reports its own errors; anything escaping it must
-            // not end the thread (std::terminate) or lose later events.
-            try {
-                handler->deliver(batch);
+        FinishedGuard finished{*this};
+        try {
+            handler->thread_started();
+            std::vector<Event> batch;
+            batch.reserve(batch_size);
+            while (queue->pop_batch(batch, batch_size)) {
+                stamp_wall_clock(batch);
+                // The handler reports its own errors; anything escaping it must
+                // not end the thread (std::terminate) or lose later events.
+                try {
+                    handler->deliver(batch);
+                }
+                PYSENS2_RETHROW_FORCED_UNWIND
+                catch (...) {
+                }
             }
-            PYSENS2_RETHROW_FORCED_UNWIND
-            catch (...) {
-            }
+            handler->thread_finishing();
         }
-        handler->thread_finishing();
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            done = true;
-        }
-        done_cv.notify_all();
+        PYSENS2_ON_FORCED_UNWIND(handler->thread_abandoned())
     }
 };
 
@@ -57,9 +69,11 @@ Dispatcher::Dispatcher(std::shared_ptr<EventQueue> queue, std::shared_ptr<Delive
 Dispatcher::~Dispatcher() {
     std::lock_guard<std::mutex> join_lock(join_mutex_);
     if (!thread_.joinable()) return;
-    // Destroyed from inside its own delivery: the thread finishes on its own.
-    if (on_dispatcher_thread()) thread_.detach();
-    else thread_.join();
+    // Still delivering (or destroyed from inside its own delivery): it may be
+    // in a callback that never returns, or be ended by interpreter
+    // finalization. It owns what it uses; let it finish on its own.
+    if (on_dispatcher_thread() || !finished()) thread_.detach();
+    else thread_.join();  // it has set `done`: only its return is left
 }
 
 void Dispatcher::start() {

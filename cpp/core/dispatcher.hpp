@@ -23,12 +23,17 @@ public:
     virtual void thread_started() {}
     virtual void deliver(std::vector<Event>& batch) = 0;
     virtual void thread_finishing() {}
+    // Instead of thread_finishing() when the thread is being ended from
+    // outside (a forced unwind): must not call Python.
+    virtual void thread_abandoned() {}
 };
 
 class Dispatcher {
 public:
     Dispatcher(std::shared_ptr<EventQueue> queue, std::shared_ptr<DeliveryHandler> handler,
                std::size_t batch_size);
+    // Never waits: a thread still delivering is detached and finishes on its
+    // own (it shares what it uses), since it may never finish at all.
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
     Dispatcher& operator=(const Dispatcher&) = delete;

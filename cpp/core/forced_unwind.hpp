@@ -5,12 +5,16 @@
 //     try { ... } PYSENS2_RETHROW_FORCED_UNWIND catch (...) { ... }
 #pragma once
 
+// PYSENS2_ON_FORCED_UNWIND(statement) runs `statement` and rethrows: for
+// what must happen even then (no Python: the thread does not hold the GIL).
 #if defined(__GLIBCXX__) && !defined(_WIN32)
 #include <cxxabi.h>
-#define PYSENS2_RETHROW_FORCED_UNWIND \
-    catch (abi::__forced_unwind&) {   \
-        throw;                        \
+#define PYSENS2_ON_FORCED_UNWIND(statement) \
+    catch (abi::__forced_unwind&) {         \
+        statement;                          \
+        throw;                              \
     }
 #else
-#define PYSENS2_RETHROW_FORCED_UNWIND
+#define PYSENS2_ON_FORCED_UNWIND(statement)
 #endif
+#define PYSENS2_RETHROW_FORCED_UNWIND PYSENS2_ON_FORCED_UNWIND((void)0)

@@ -16,7 +16,8 @@ MonitorCore::MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler
 
 MonitorCore::~MonitorCore() {
     try {
-        stop(std::nullopt, true);
+        // Never waits: the dispatcher may be in a callback that never returns.
+        stop(std::chrono::nanoseconds(0), true);
     } catch (...) {
         // A destructor cannot report a failed unsubscription; stop() does.
     }
@@ -95,6 +96,15 @@ bool MonitorCore::stop(std::optional<std::chrono::nanoseconds> timeout, bool dis
 bool MonitorCore::running() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return running_;
+}
+
+bool MonitorCore::on_dispatcher_thread() const {
+    std::shared_ptr<Dispatcher> d;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        d = dispatcher_;
+    }
+    return d && d->on_dispatcher_thread();
 }
 
 SinkPair MonitorCore::sinks() const {

@@ -41,6 +41,8 @@ public:
     bool stop(std::optional<std::chrono::nanoseconds> timeout, bool discard = false);
 
     bool running() const;
+    // True on the thread delivering this monitor's events (inside a callback).
+    bool on_dispatcher_thread() const;
     std::uint64_t dropped() const { return queue_->dropped(); }
     std::uint64_t dispatcher_wakeups() const { return queue_->wakeups(); }
     const MonitorOptions& options() const { return options_; }
