@@ -67,7 +67,11 @@ HRESULT SinkCore::post(Source source, BSTR user, bool has_session, DWORD session
         e.session_id = session_id;
         if (user) append_utf8(e.user, as_utf16(user), SysStringLen(user));
         return deliver(std::move(e));
-    } catch (const std::bad_alloc&) {
+    } catch (...) {
+        // A COM entry point is a boundary nothing may cross (this runs on
+        // SENS's RPC thread in the user's process): the event is lost, and
+        // counted as dropped.
+        queue_->count_dropped();
         return E_OUTOFMEMORY;
     }
 }
@@ -126,7 +130,8 @@ HRESULT SinkCore::invoke(DISPID member_id, REFIID riid, WORD flags, DISPPARAMS* 
         }
         if (result) VariantInit(result);
         return deliver(std::move(e));
-    } catch (const std::bad_alloc&) {
+    } catch (...) {  // as in post()
+        queue_->count_dropped();
         return E_OUTOFMEMORY;
     }
 }

@@ -1,5 +1,6 @@
 #include "event_queue.hpp"
 
+#include <new>
 #include <stdexcept>
 #include <utility>
 
@@ -17,16 +18,24 @@ bool EventQueue::store(Event&& event) {
         if (overflow_ == Overflow::RefuseNewest) return false;
         events_.pop_front();
     }
-    events_.push_back(std::move(event));
+    try {
+        events_.push_back(std::move(event));
+    } catch (const std::bad_alloc&) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
     return true;
 }
 
-bool EventQueue::push(Event&& event) {
+bool EventQueue::push(Event&& event) noexcept {
     bool stored, wake;
-    {
+    try {
         std::lock_guard<std::mutex> lock(mutex_);
         stored = store(std::move(event));
         wake = stored && waiters_ > 0;
+    } catch (...) {  // std::system_error from the mutex: the producer never sees it
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        return false;
     }
     // Notify outside the lock so the woken consumer does not block on it.
     if (wake) ready_.notify_all();

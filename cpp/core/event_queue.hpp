@@ -23,10 +23,11 @@ public:
 
     explicit EventQueue(std::size_t capacity, Overflow overflow = Overflow::RefuseNewest);
 
-    // Never blocks. Returns false when the event was not stored: the queue is
-    // closed, or full under RefuseNewest (then dropped() grows). Under
-    // DiscardOldest a full queue loses its oldest event instead (counted too).
-    bool push(Event&& event);
+    // Never blocks, never throws. Returns false when the event was not
+    // stored: the queue is closed, or full under RefuseNewest, or memory ran
+    // out (then dropped() grows). Under DiscardOldest a full queue loses its
+    // oldest event instead (counted too).
+    bool push(Event&& event) noexcept;
     // push() for each event of `events` (moved from), under one lock.
     void push_all(std::vector<Event>& events);
 
@@ -49,6 +50,8 @@ public:
     std::size_t size() const;
     std::size_t capacity() const { return capacity_; }
     std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+    // Counts an event that never reached push() (e.g. it could not be built).
+    void count_dropped() noexcept { dropped_.fetch_add(1, std::memory_order_relaxed); }
     // How many times pop_batch() has returned: the consumer's wake-ups.
     std::uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
 
