@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pytest
 
@@ -61,10 +61,10 @@ CTRL_C_EXIT_STATUS = 0xC000013A if sys.platform == "win32" else -signal.SIGINT
 
 
 def run_python(
-    code: str, timeout: float = 60, **kwargs: object
+    code: str, timeout: float = 60, env: Optional[dict[str, str]] = None, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
     """Run `code` in a fresh interpreter; a hang fails the test instead of the suite."""
-    env = dict(os.environ)
+    env = dict(os.environ if env is None else env)
     env.setdefault("PYTHONFAULTHANDLER", "1")
     try:
         return subprocess.run(

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Optional
+
 import pytest
 
 import pysens2
+from conftest import SCRIPT_PRELUDE, assert_ok, run_python
 from pysens2 import EventType
 from pysens2.testing import (
     DISPATCH_PROPERTYGET,
@@ -167,3 +176,43 @@ def test_reference_counts_and_release_on_stop() -> None:
         m.start()
         m.stop()
     assert live_sink_objects() == before
+
+
+def _comma_decimal_locale(tmp: Path) -> Optional[dict[str, str]]:
+    """An environment whose de_DE.UTF-8 locale (decimal comma) is built in
+    `tmp` with glibc's localedef, leaving the system's locales alone."""
+    localedef = shutil.which("localedef")
+    if sys.platform != "linux" or not localedef:
+        return None
+    subprocess.run(
+        [localedef, "-i", "de_DE", "-f", "UTF-8", str(tmp / "de_DE.UTF-8")], capture_output=True
+    )
+    if not (tmp / "de_DE.UTF-8").exists():
+        return None
+    return {**os.environ, "LOCPATH": str(tmp)}
+
+
+def test_number_coercion_ignores_the_host_programs_locale(tmp_path: Path) -> None:
+    env = _comma_decimal_locale(tmp_path)
+    if env is None:
+        pytest.skip("needs glibc's localedef and its de_DE locale source to make a comma locale")
+    proc = run_python(
+        SCRIPT_PRELUDE
+        + textwrap.dedent("""
+        import locale
+        from pysens2.testing import VT, Variant, fire_raw_invoke
+        locale.setlocale(locale.LC_ALL, "de_DE.UTF-8")
+        assert locale.localeconv()["decimal_point"] == ","
+        m = pysens2.SessionMonitor(backend="simulated").start()
+        # Logon(user, session): a number as the user, a numeric string as the session.
+        r = fire_raw_invoke(m, "ISensLogon2", 1, [Variant(VT.R8, 1.5), Variant(VT.BSTR, "1.5e1")])
+        assert r.hresult == 0, hex(r.hresult)
+        e = m.get(timeout=10)
+        assert (e.user, e.session_id) == ("1.5", 15), e
+        print("OK")
+        m.stop()
+        """),
+        env=env,
+    )
+    assert_ok(proc)
+    assert "OK" in proc.stdout

@@ -1,8 +1,12 @@
 #include "variant_coerce.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <system_error>
 
 #include "../core/utf16.hpp"
 
@@ -142,17 +146,35 @@ HRESULT parse_number(BSTR s, double& value) {
                   c == 'E' || c == ' ' || c == '\t';
         if (!ok) return DISP_E_TYPEMISMATCH;
     }
-    char* end = nullptr;
-    value = std::strtod(begin, &end);
+    // std::from_chars, unlike strtod, ignores LC_NUMERIC (a host program's
+    // setlocale() into a comma-decimal locale must not change the sink).
+    const char* last = begin + std::strlen(begin);
+    const char* digits = begin;
+    if (*digits == '+' && digits[1] != '-' && digits[1] != '+') ++digits;  // from_chars takes no '+'
+    auto [end, ec] = std::from_chars(digits, last, value, std::chars_format::general);
+    if (ec == std::errc::result_out_of_range) {
+        // As strtod: beyond the range is +-HUGE_VAL, below it is zero.
+        const char* exp = std::find_if(digits, end, [](char c) { return c == 'e' || c == 'E'; });
+        const bool tiny = exp != end && exp[1] == '-';
+        const bool negative = *digits == '-';
+        value = tiny ? 0.0 : (negative ? -HUGE_VAL : HUGE_VAL);
+    } else if (ec != std::errc()) {
+        return DISP_E_TYPEMISMATCH;
+    }
     while (*end == ' ' || *end == '\t') ++end;
-    if (end == begin || *end) return DISP_E_TYPEMISMATCH;
+    if (end == digits || *end) return DISP_E_TYPEMISMATCH;
     return S_OK;
 }
 
+// printf's "%.*G", without the locale: std::to_chars in general format, with
+// the exponent and INF/NAN upper-cased as %G writes them.
 std::string format_double(double x, int digits) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*G", digits, x);
-    return buf;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::general, digits);
+    if (ec != std::errc()) return std::string();
+    std::string out(buf, end);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
 }
 
 }  // namespace
