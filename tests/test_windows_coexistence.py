@@ -18,8 +18,7 @@ if sys.platform != "win32":
 
 import fake_event_system as fes
 
-if fes.dll_path() is None:
-    pytest.skip(f"{fes.ENV} does not name the Event System stand-in", allow_module_level=True)
+fes.skip_module_unless_built()
 
 # What each library does on the main thread: join an STA and make a COM object.
 SETUP = {
