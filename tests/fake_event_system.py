@@ -101,6 +101,8 @@ class FakeEventSystem:
         d.fes_stop.restype = None
         d.fes_fail_store_at.argtypes = [ctypes.c_int, ctypes.c_long]
         d.fes_fail_store_at.restype = None
+        d.fes_fail_remove.argtypes = [ctypes.c_long]
+        d.fes_fail_remove.restype = None
         d.fes_store_calls.restype = ctypes.c_int
         d.fes_remove_calls.restype = ctypes.c_int
         d.fes_records.argtypes = [ctypes.c_wchar_p, ctypes.c_int]
@@ -123,6 +125,10 @@ class FakeEventSystem:
 
     def fail_store_at(self, n: int, hresult: int) -> None:
         self._dll.fes_fail_store_at(n, ctypes.c_long(hresult))  # wraps to the signed HRESULT
+
+    def fail_remove(self, hresult: int) -> None:
+        """Every Remove from now fails with `hresult` (0: none does)."""
+        self._dll.fes_fail_remove(ctypes.c_long(hresult))
 
     @property
     def store_calls(self) -> int:

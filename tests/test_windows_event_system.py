@@ -200,6 +200,29 @@ def test_stop_removes_every_subscription(event_system: fes.FakeEventSystem, apar
     assert event_system.remove_calls == 3 * len(fes.METHODS)
 
 
+@pytest.mark.parametrize("hresult", [0x800706BA, 0x80010108, 0x80070490])
+def test_stop_treats_a_gone_event_system_as_removed(
+    event_system: fes.FakeEventSystem, hresult: int
+) -> None:
+    # RPC server unavailable, disconnected, not found: after an Event System
+    # restart the transient subscriptions are gone; stop() (and `with`) succeed.
+    m = pysens2.SessionMonitor(["logon", "display_lock"], backend="sens").start()
+    event_system.fail_remove(hresult)
+    assert m.stop(timeout=10)
+    assert not m.running
+
+
+def test_stop_reports_a_real_remove_failure_after_stopping(
+    event_system: fes.FakeEventSystem,
+) -> None:
+    m = pysens2.SessionMonitor(["logon"], backend="sens").start()
+    event_system.fail_remove(0x80070005)  # E_ACCESSDENIED
+    with pytest.raises(pysens2.ComError) as info:
+        m.stop(timeout=10)
+    assert info.value.hresult == 0x80070005 and "IEventSystem::Remove(Logon)" in str(info.value)
+    assert not m.running
+
+
 def test_interpreter_exit_removes_every_subscription(tmp_path: Path) -> None:
     # Monitors left running in both apartments, events in flight; the log is
     # written by the stand-in as each call happens and read after the process ends.

@@ -178,8 +178,7 @@ public:
         State& st = state();
         std::lock_guard<std::mutex> lock(st.mutex);
         if (++st.store_calls == st.fail_store_at) return st.fail_hr;
-        Record r{s->id, s->name, s->publisher, s->event_class, s->method, s->per_user, 0,
-                 s->subscriber};
+        Record r{s->id, s->name, s->publisher, s->event_class, s->method, s->per_user, 0};
         if (s->subscriber) {
             // Registered from the storing thread's apartment, like a marshal
             // to the Event System's process would be.
@@ -207,6 +206,7 @@ public:
         State& st = state();
         std::lock_guard<std::mutex> lock(st.mutex);
         ++st.remove_calls;
+        if (FAILED(st.fail_remove_hr)) return st.fail_remove_hr;
         for (auto it = st.stored.begin(); it != st.stored.end(); ++it)
             if (it->id == id) {
                 if (it->git_cookie) git()->RevokeInterfaceFromGlobal(it->git_cookie);
@@ -259,6 +259,7 @@ void State::reset() {
         if (r.git_cookie) git()->RevokeInterfaceFromGlobal(r.git_cookie);
     stored.clear();
     store_calls = remove_calls = fail_store_at = 0;
+    fail_remove_hr = S_OK;
 }
 
 std::vector<Record> State::snapshot() {

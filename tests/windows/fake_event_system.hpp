@@ -18,7 +18,6 @@ struct Record {
     std::wstring id, name, publisher, event_class, method;
     BOOL per_user = FALSE;
     DWORD git_cookie = 0;
-    IUnknown* raw_subscriber = nullptr;  // as stored, for identity checks
 };
 
 struct State {
@@ -28,6 +27,7 @@ struct State {
     int remove_calls = 0;
     int fail_store_at = 0;  // 1-based Store call that fails; 0: none
     HRESULT fail_hr = static_cast<HRESULT>(0x80040207);
+    HRESULT fail_remove_hr = S_OK;  // every Remove fails with this, removing nothing
     // When set, each successful Store and Remove appends "store <id>" or
     // "remove <id>" to this file and flushes it, so a test can read what
     // happened after the process that made the calls has ended.

@@ -101,6 +101,12 @@ FES_API void fes_fail_store_at(int n, HRESULT hr) {
     fake::state().fail_hr = hr;
 }
 
+// Every Remove from now fails with hr (S_OK: none does).
+FES_API void fes_fail_remove(HRESULT hr) {
+    std::lock_guard<std::mutex> lock(fake::state().mutex);
+    fake::state().fail_remove_hr = hr;
+}
+
 FES_API int fes_store_calls() {
     std::lock_guard<std::mutex> lock(fake::state().mutex);
     return fake::state().store_calls;
