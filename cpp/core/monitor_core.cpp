@@ -47,7 +47,9 @@ void MonitorCore::start() {
 void MonitorCore::start_locked() {
     handler_->starting();
     queue_->reopen();
-    EventFilter filter{options_.mask, options_.all_sessions, backend_->own_session()};
+    // own_session() is asked only when needed: it may fail (ComError).
+    EventFilter filter{options_.mask, options_.all_sessions,
+                       options_.all_sessions ? 0u : backend_->own_session()};
     SinkPair sinks = make_sinks(queue_, filter);
     try {
         backend_->start(sinks, BackendConfig{options_.mask, options_.apartment, options_.per_user});

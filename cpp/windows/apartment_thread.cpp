@@ -25,6 +25,7 @@ ApartmentThread::~ApartmentThread() {
 void ApartmentThread::start(Apartment apartment, Task setup, Task teardown) {
     teardown_ = std::move(teardown);
     teardown_error_ = nullptr;
+    stop_requested_.store(false);
     ResetEvent(stop_event_);
     HANDLE ready = CreateEventW(nullptr, TRUE, FALSE, nullptr);
     if (!ready) throw ComError("CreateEvent failed", HRESULT_FROM_WIN32(GetLastError()));
@@ -77,14 +78,20 @@ void ApartmentThread::run(Apartment apartment, const Task& setup, std::exception
 }
 
 void ApartmentThread::wait_for_stop(Apartment apartment) {
+    // A failed wait (WAIT_FAILED) must neither end the apartment early nor
+    // spin: it falls back to a 50 ms timed wait and the stop_requested_ flag.
     if (apartment == Apartment::Mta) {
-        WaitForSingleObject(stop_event_, INFINITE);
+        while (!stop_requested_.load()) {
+            if (WaitForSingleObject(stop_event_, INFINITE) == WAIT_FAILED) Sleep(50);
+        }
         return;
     }
-    for (;;) {
+    while (!stop_requested_.load()) {
         DWORD r = MsgWaitForMultipleObjectsEx(1, &stop_event_, INFINITE, QS_ALLINPUT,
                                               MWMO_INPUTAVAILABLE);
         if (r == WAIT_OBJECT_0) return;
+        if (r == WAIT_FAILED)
+            MsgWaitForMultipleObjectsEx(0, nullptr, 50, QS_ALLINPUT, MWMO_INPUTAVAILABLE);
         MSG msg;
         while (PeekMessageW(&msg, nullptr, 0, 0, PM_REMOVE)) {
             TranslateMessage(&msg);
@@ -95,6 +102,7 @@ void ApartmentThread::wait_for_stop(Apartment apartment) {
 
 void ApartmentThread::stop() {
     if (!thread_.joinable()) return;
+    stop_requested_.store(true);
     SetEvent(stop_event_);
     thread_.join();
     if (teardown_error_) std::rethrow_exception(std::exchange(teardown_error_, nullptr));

@@ -5,6 +5,7 @@
 
 #include "com/com_platform.hpp"
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <thread>
@@ -36,6 +37,8 @@ private:
     void wait_for_stop(Apartment apartment);
 
     HANDLE stop_event_ = nullptr;
+    // Set before stop_event_: the truth if waiting on the event ever fails.
+    std::atomic<bool> stop_requested_{false};
     std::thread thread_;
     Task teardown_;
     std::exception_ptr teardown_error_;

@@ -1,6 +1,8 @@
 #include "sens_backend.hpp"
 
 #include "apartment_thread.hpp"
+#include "core/errors.hpp"
+#include "event_system.hpp"
 #include "sens_subscriber.hpp"
 
 namespace pysens2 {
@@ -12,7 +14,14 @@ public:
 
     std::uint32_t own_session() const override {
         DWORD session = 0;
-        ProcessIdToSessionId(GetCurrentProcessId(), &session);
+        // A failure must not quietly mean session 0 (the services' session).
+        if (!ProcessIdToSessionId(GetCurrentProcessId(), &session)) {
+            const HRESULT hr = HRESULT_FROM_WIN32(GetLastError());
+            throw ComError("ProcessIdToSessionId failed: " + hresult_hex(hr) +
+                               " (sessions='own' needs this process's session; "
+                               "sessions='all' does not)",
+                           static_cast<std::uint32_t>(hr), system_message(hr));
+        }
         return session;
     }
 

@@ -104,6 +104,31 @@ void SensSubscriber::store_one(Source source, bool per_user) {
     stored_.push_back({id, source});
 }
 
+namespace {
+
+// Remove failures that mean the subscription no longer exists: it was not
+// found, or the Event System went away (transient subscriptions die with it,
+// e.g. when the service restarts). Stopping then succeeds.
+bool already_removed(HRESULT hr) {
+    switch (static_cast<std::uint32_t>(hr)) {
+        case 0x80070002u:  // HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)
+        case 0x80070490u:  // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+        case 0x80010108u:  // RPC_E_DISCONNECTED
+        case 0x80010007u:  // RPC_E_SERVER_DIED
+        case 0x80010012u:  // RPC_E_SERVER_DIED_DNE
+        case 0x800401FDu:  // CO_E_OBJNOTCONNECTED
+        case 0x800706BAu:  // RPC_S_SERVER_UNAVAILABLE
+        case 0x800706BEu:  // RPC_S_CALL_FAILED
+        case 0x800706BFu:  // RPC_S_CALL_FAILED_DNE
+        case 0x800706B5u:  // RPC_S_UNKNOWN_IF (Wine, a proxy whose server is gone)
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 void SensSubscriber::unsubscribe() {
     std::optional<ComError> first;
     for (const Stored& s : stored_) {
@@ -111,7 +136,7 @@ void SensSubscriber::unsubscribe() {
         const std::wstring query = L"SubscriptionID=" + s.id;
         HRESULT hr = event_system_->Remove(bstr(kSubscriptionProgId).get(), bstr(query).get(),
                                            &error_index);
-        if (FAILED(hr) && !first)
+        if (FAILED(hr) && !already_removed(hr) && !first)
             first = failure("IEventSystem::Remove(" + std::string(source_info(s.source).method) + ")",
                             hr);
     }
