@@ -230,3 +230,17 @@ def test_get_inside_a_callback_is_a_clear_error(monitor: pysens2.SessionMonitor)
     fire(monitor, "logon", "alice", 1)
     assert done.wait(10)
     assert len(errors) == 1 and "inside this monitor's callback" in str(errors[0])
+
+
+def test_restart_keeps_unread_events_and_the_counters() -> None:
+    m = pysens2.SessionMonitor(backend="simulated", buffer_size=2)
+    with m:
+        for i in range(3):
+            fire(m, "logon", "u", i)
+        while m.missed < 1:  # the third event pushed out the first
+            time.sleep(0.01)
+    with m:  # restarted before reading: nothing unread is lost, nothing uncounted
+        assert [m.get(timeout=10).session_id for _ in range(2)] == [1, 2]
+        assert m.missed == 1
+        fire(m, "logon", "u", 9)
+        assert m.get(timeout=10).session_id == 9

@@ -90,9 +90,7 @@ void EventQueue::close(bool discard) {
 
 void EventQueue::reopen() {
     std::lock_guard<std::mutex> lock(mutex_);
-    events_.clear();
     closed_ = false;
-    dropped_.store(0, std::memory_order_relaxed);
 }
 
 bool EventQueue::closed() const {

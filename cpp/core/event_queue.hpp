@@ -43,7 +43,9 @@ public:
     // Closes the queue: pushes are refused from now on; queued events stay
     // poppable unless `discard` is set. Wakes every waiter.
     void close(bool discard = false);
-    // Empties the queue, reopens it and resets the counter.
+    // Accepts pushes again. What is still queued stays (a restarted monitor
+    // keeps the events get() has not returned yet), and so does dropped():
+    // the counters cover the queue's whole life.
     void reopen();
 
     bool closed() const;

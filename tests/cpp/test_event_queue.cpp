@@ -59,7 +59,7 @@ TEST_CASE("close wakes a waiting consumer; queued events drain first") {
     t.join();
 }
 
-TEST_CASE("close with discard drops queued events; reopen resets") {
+TEST_CASE("close with discard drops queued events; reopen accepts pushes again") {
     EventQueue q(8);
     q.push(ev(1));
     q.close(true);
@@ -67,6 +67,18 @@ TEST_CASE("close with discard drops queued events; reopen resets") {
     q.reopen();
     CHECK(q.push(ev(2)));
     CHECK(q.dropped() == 0);
+}
+
+TEST_CASE("reopen keeps what was queued and the drop count") {
+    EventQueue q(1);
+    q.push(ev(1));
+    CHECK_FALSE(q.push(ev(2)));  // full: refused and counted
+    q.close();
+    q.reopen();
+    CHECK(q.size() == 1);
+    CHECK(q.dropped() == 1);
+    Event e;
+    CHECK(q.pop_for(e, std::chrono::milliseconds(5)) == EventQueue::PopResult::Event);
 }
 
 TEST_CASE("pop_for times out on an empty open queue") {
