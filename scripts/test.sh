@@ -142,7 +142,7 @@ if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine
         -DDOCTEST_INCLUDE_DIR="$BUILD/win-include" >/dev/null
     cmake --build "$BUILD/win"
     bash scripts/wine-prefix.sh
-    /usr/lib/wine/wineserver -p  # one server for the whole run
+    /usr/lib/wine/wineserver -p </dev/null >/dev/null 2>&1  # one server for the C++ tests
     trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
     (cd "$BUILD/win" && ctest --output-on-failure)
 
@@ -159,9 +159,21 @@ if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine
         done) >"$BUILD/win-wheels.log" 2>&1 &
         wheels=$!
         export PYSENS2_WIN_WHEELS_BUILT=1
+        # A new wineserver for each run: a process that died holding the
+        # stand-in's class objects stays registered with Wine's rpcss for the
+        # server's life and would be handed to the next run's STA tests.
+        fresh_wineserver() {
+            /usr/lib/wine/wineserver -k 2>/dev/null || true
+            /usr/lib/wine/wineserver -w 2>/dev/null || true
+            /usr/lib/wine/wineserver -p </dev/null >/dev/null 2>&1
+            /usr/lib/wine/wine64 cmd /c exit </dev/null >/dev/null 2>&1 || true
+        }
+        fresh_wineserver
         PYTHON="$VPY" bash scripts/win-pytest.sh 3.9 full
         wait "$wheels" || { cat "$BUILD/win-wheels.log"; exit 1; }
+        fresh_wineserver
         PYTHON="$VPY" bash scripts/win-pytest.sh 3.13 full
+        fresh_wineserver
         PYTHON="$VPY" bash scripts/win-pytest.sh 3.11 smoke
         unset PYSENS2_WIN_WHEELS_BUILT
     else
