@@ -55,6 +55,9 @@ struct Dispatcher::State {
             handler->thread_finishing();
         }
         PYSENS2_ON_FORCED_UNWIND(handler->thread_abandoned())
+        catch (...) {  // (only so the try is complete where there is no forced unwind)
+            throw;
+        }
     }
 };
 
