@@ -1,5 +1,6 @@
 #include "monitor_core.hpp"
 
+#include <exception>
 #include <utility>
 
 #include "errors.hpp"
@@ -7,10 +8,14 @@
 namespace pysens2 {
 
 MonitorCore::MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler)
+    : MonitorCore(options, std::move(handler), make_backend(options.backend)) {}
+
+MonitorCore::MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler,
+                         std::unique_ptr<Backend> backend)
     : options_(std::move(options)),
       handler_(std::move(handler)),
       queue_(std::make_shared<EventQueue>(options_.queue_size)),
-      backend_(make_backend(options_.backend)) {
+      backend_(std::move(backend)) {
     queue_->close();  // nothing is accepted before start()
 }
 
@@ -25,27 +30,32 @@ MonitorCore::~MonitorCore() {
 
 void MonitorCore::start() {
     for (;;) {
+        // A dispatcher still finishing an earlier stop must be done first;
+        // waited for without holding a lock, as its callback may call stop().
         std::shared_ptr<Dispatcher> previous;
         {
+            // running_ and dispatcher_ change together under mutex_: a
+            // dispatcher seen here while not running is one still stopping.
             std::lock_guard<std::mutex> lock(mutex_);
-            if (running_) throw StateError("the monitor is already running");
-            // Only one dispatcher at a time: one still finishing an earlier
-            // stop (possibly a start/stop by another thread since we looked)
-            // must be done first.
-            if (!dispatcher_ || dispatcher_->finished()) {
-                start_locked();
-                return;
-            }
+            if (running_.load()) throw StateError("the monitor is already running");
             previous = dispatcher_;
         }
-        if (!previous->wait(std::nullopt))
+        if (previous && !previous->finished() && !previous->wait(std::nullopt))
             throw StateError("cannot restart a monitor from inside its own callback while it is "
                              "still stopping; start it again from another thread");
+        std::lock_guard<std::mutex> lifecycle(lifecycle_mutex_);
+        if (running_.load()) throw StateError("the monitor is already running");
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            // Another thread may have started and stopped it since we looked.
+            if (dispatcher_ && !dispatcher_->finished()) continue;
+        }
+        start_locked();
+        return;
     }
 }
 
 void MonitorCore::start_locked() {
-    handler_->starting();
     queue_->reopen();
     // own_session() is asked only when needed: it may fail (ComError).
     EventFilter filter{options_.mask, options_.all_sessions,
@@ -57,48 +67,62 @@ void MonitorCore::start_locked() {
         queue_->close(true);
         throw;
     }
-    auto dispatcher = std::make_shared<Dispatcher>(queue_, handler_, options_.batch_size);
-    dispatcher->start();
-    sinks_ = std::move(sinks);
-    dispatcher_ = std::move(dispatcher);
-    running_ = true;
+    // From here on the backend is connected: any failure disconnects it.
+    try {
+        handler_->starting();
+        auto dispatcher = std::make_shared<Dispatcher>(queue_, handler_, options_.batch_size);
+        dispatcher->start();
+        std::lock_guard<std::mutex> lock(mutex_);
+        sinks_ = std::move(sinks);
+        dispatcher_ = std::move(dispatcher);
+        running_.store(true);
+    } catch (...) {
+        try {
+            backend_->stop();
+        } catch (...) {
+            // The start failure is the one to report.
+        }
+        queue_->close(true);
+        throw;
+    }
 }
 
 bool MonitorCore::stop(std::optional<std::chrono::nanoseconds> timeout, bool discard) {
     std::shared_ptr<Dispatcher> dispatcher;
-    SinkPair sinks;
-    bool was_running = false;
+    std::exception_ptr backend_error;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        was_running = running_;
-        running_ = false;
-        sinks = std::move(sinks_);
-        dispatcher = dispatcher_;
-    }
-    // Backend first, so no new events arrive; then close the queue.
-    std::optional<ComError> backend_error;
-    if (was_running) {
-        try {
-            backend_->stop();
-        } catch (const ComError& e) {
-            backend_error = e;
+        std::lock_guard<std::mutex> lifecycle(lifecycle_mutex_);
+        bool was_running;
+        SinkPair sinks;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            was_running = running_.exchange(false);
+            sinks = std::move(sinks_);
+            dispatcher = dispatcher_;
         }
+        // Backend first, so no new events arrive; then close the queue,
+        // whatever the backend threw.
+        if (was_running) {
+            try {
+                backend_->stop();
+            } catch (...) {
+                backend_error = std::current_exception();
+            }
+        }
+        sinks = SinkPair{};
+        if (discard || was_running) queue_->close(discard);
     }
-    sinks = SinkPair{};
-    if (discard || was_running) queue_->close(discard);
+    // Waited for without the lifecycle lock: a callback may call stop() or start().
     bool finished = !dispatcher || dispatcher->wait(timeout);
     if (finished && dispatcher) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (dispatcher_ == dispatcher) dispatcher_.reset();
     }
-    if (backend_error) throw *backend_error;
+    if (backend_error) std::rethrow_exception(backend_error);
     return finished;
 }
 
-bool MonitorCore::running() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return running_;
-}
+bool MonitorCore::running() const { return running_.load(); }
 
 bool MonitorCore::on_dispatcher_thread() const {
     std::shared_ptr<Dispatcher> d;
@@ -111,7 +135,7 @@ bool MonitorCore::on_dispatcher_thread() const {
 
 SinkPair MonitorCore::sinks() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!running_) throw StateError("the monitor is not running; call start() first");
+    if (!running_.load()) throw StateError("the monitor is not running; call start() first");
     return sinks_;
 }
 

@@ -2,6 +2,7 @@
 // and the order in which they are started and stopped.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -28,11 +29,15 @@ class MonitorCore {
 public:
     // Resolves the backend now, so an unavailable one fails at construction.
     MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler);
+    // With a backend of the caller's (options.backend is then only a label).
+    MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler,
+                std::unique_ptr<Backend> backend);
     ~MonitorCore();
     MonitorCore(const MonitorCore&) = delete;
     MonitorCore& operator=(const MonitorCore&) = delete;
 
     // Throws StateError if running, ComError if the backend cannot connect.
+    // Exception-safe: whatever fails, nothing is left connected or running.
     void start();
     // Disconnects the sinks, lets the dispatcher deliver what was queued
     // (or drops it if `discard`), and waits up to `timeout` for it. Returns
@@ -52,14 +57,18 @@ public:
     SinkPair sinks() const;
 
 private:
-    void start_locked();  // mutex_ held, no dispatcher running
+    void start_locked();  // lifecycle_mutex_ held, no dispatcher running
 
     const MonitorOptions options_;
     const std::shared_ptr<DeliveryHandler> handler_;
     const std::shared_ptr<EventQueue> queue_;
     const std::unique_ptr<Backend> backend_;
-    mutable std::mutex mutex_;
-    bool running_ = false;
+    // Serializes start() and stop(), and is held through the backend's start
+    // (on Windows, cross-process calls). Readers never take it, so running(),
+    // repr() and the like never wait for a start in progress.
+    std::mutex lifecycle_mutex_;
+    mutable std::mutex mutex_;  // guards sinks_ and dispatcher_, briefly
+    std::atomic<bool> running_{false};
     SinkPair sinks_;
     std::shared_ptr<Dispatcher> dispatcher_;
 };

@@ -141,3 +141,109 @@ TEST_CASE("concurrent start and stop never run two dispatchers at once") {
     m.stop(std::nullopt);
     CHECK(h->most == 1);
 }
+
+namespace {
+
+// A backend whose start and stop fail on request.
+struct FlakyBackend : Backend {
+    std::atomic<int> starts{0}, stops{0};
+    bool fail_start = false;
+    bool fail_stop = false;
+    const char* name() const override { return "flaky"; }
+    std::uint32_t own_session() const override { return 0; }
+    void start(const SinkPair&, const BackendConfig&) override {
+        if (fail_start) throw ComError("injected start failure", 0x80004005u);
+        ++starts;
+    }
+    void stop() override {
+        ++stops;
+        if (fail_stop) throw std::runtime_error("injected stop failure");
+    }
+};
+
+struct FailingStart : Counter {
+    bool fail = false;
+    void starting() override {
+        Counter::starting();
+        if (fail) throw std::runtime_error("injected failure after the backend started");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a backend that fails to start leaves nothing running, and start can be retried") {
+    auto h = std::make_shared<Counter>();
+    auto backend = std::make_unique<FlakyBackend>();
+    FlakyBackend& b = *backend;
+    MonitorCore m(simulated(), h, std::move(backend));
+    b.fail_start = true;
+    CHECK_THROWS_AS(m.start(), ComError);
+    CHECK_FALSE(m.running());
+    CHECK_THROWS_AS(m.sinks(), StateError);
+    b.fail_start = false;
+    m.start();
+    m.sinks().logon->DisplayLock(nullptr);
+    CHECK(m.stop(std::nullopt));
+    CHECK(h->n == 1);
+}
+
+TEST_CASE("a failure after the backend started disconnects it again") {
+    auto h = std::make_shared<FailingStart>();
+    auto backend = std::make_unique<FlakyBackend>();
+    FlakyBackend& b = *backend;
+    MonitorCore m(simulated(), h, std::move(backend));
+    h->fail = true;
+    CHECK_THROWS_AS(m.start(), std::runtime_error);
+    CHECK(b.starts == 1);
+    CHECK(b.stops == 1);  // not left subscribed
+    CHECK_FALSE(m.running());
+    CHECK(m.stop(std::nullopt));  // nothing to stop: no second backend stop
+    CHECK(b.stops == 1);
+    h->fail = false;
+    m.start();  // a retried start works (no joinable thread overwritten)
+    m.sinks().logon->DisplayLock(nullptr);
+    CHECK(m.stop(std::nullopt));
+    CHECK(h->n == 1);
+}
+
+TEST_CASE("any exception from the backend's stop still closes the queue; restart works") {
+    auto h = std::make_shared<Counter>();
+    auto backend = std::make_unique<FlakyBackend>();
+    FlakyBackend& b = *backend;
+    MonitorCore m(simulated(), h, std::move(backend));
+    m.start();
+    m.sinks().logon->DisplayLock(nullptr);
+    b.fail_stop = true;
+    CHECK_THROWS_AS(m.stop(std::nullopt), std::runtime_error);
+    CHECK_FALSE(m.running());
+    CHECK(h->n == 1);  // what was queued was delivered
+    b.fail_stop = false;
+    m.start();  // would wait forever if the queue had been left open
+    m.sinks().logon->DisplayLock(nullptr);
+    CHECK(m.stop(std::nullopt));
+    CHECK(h->n == 2);
+}
+
+TEST_CASE("running() does not wait for a start in progress") {
+    struct SlowBackend : FlakyBackend {
+        std::atomic<bool> inside{false};
+        void start(const SinkPair& s, const BackendConfig& c) override {
+            inside = true;
+            std::this_thread::sleep_for(500ms);
+            FlakyBackend::start(s, c);
+        }
+    };
+    auto h = std::make_shared<Counter>();
+    auto backend = std::make_unique<SlowBackend>();
+    SlowBackend& b = *backend;
+    MonitorCore m(simulated(), h, std::move(backend));
+    std::thread starter([&] { m.start(); });
+    while (!b.inside) std::this_thread::sleep_for(1ms);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_FALSE(m.running());
+    CHECK_FALSE(m.on_dispatcher_thread());
+    CHECK(std::chrono::steady_clock::now() - t0 < 250ms);
+    starter.join();
+    CHECK(m.running());
+    m.stop(std::nullopt);
+}
