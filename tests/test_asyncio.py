@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import textwrap
 import threading
+import weakref
 
 import pytest
 
 import pysens2
+from conftest import SCRIPT_PRELUDE, assert_ok, run_python
 from pysens2.testing import fire, fire_burst
 
 
@@ -84,3 +88,60 @@ def test_events_needs_a_running_monitor_and_known_types() -> None:
                 m.events("display_lock")
 
     asyncio.run(main())
+
+
+def test_abandoned_streams_let_go() -> None:
+    # `break` out of `async for` (the "wait for one event" idiom): the stream
+    # is no longer referenced and must not stay registered, buffering events.
+    async def main() -> list[weakref.ref[pysens2.EventStream]]:
+        refs = []
+        with pysens2.SessionMonitor(backend="simulated") as m:
+            for i in range(200):
+                stream = m.events()
+                refs.append(weakref.ref(stream))
+                fire(m, "logon", "u", i)
+                async for _ in stream:
+                    break
+                del stream
+            gc.collect()
+            await asyncio.sleep(0.1)  # pending call_soon_threadsafe callbacks run
+            gc.collect()
+            for i in range(100):  # no abandoned stream gets these
+                fire(m, "logon", "u", i)
+            m.get(timeout=10)
+        return refs
+
+    refs = asyncio.run(main())
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0
+
+
+def test_events_racing_stop_always_ends() -> None:
+    # The dispatcher's "finished" hook must reach every stream, even one
+    # created while the monitor stops; with a tiny switch interval.
+    code = SCRIPT_PRELUDE + textwrap.dedent("""
+        import asyncio, random
+        sys.setswitchinterval(1e-6)
+        async def one_round():
+            m = pysens2.SessionMonitor(backend="simulated").start()
+            stopper = threading.Timer(random.random() / 1000, m.stop)
+            stopper.start()
+            try:
+                stream = m.events()
+            except pysens2.MonitorStopped:
+                stopper.join()
+                return
+            async def drain():
+                async for _ in stream:
+                    pass
+            await asyncio.wait_for(drain(), 10)
+            stopper.join()
+        async def main():
+            for _ in range(300):
+                await one_round()
+        asyncio.run(main())
+        print("OK")
+    """)
+    proc = run_python(code, timeout=120)
+    assert_ok(proc)
+    assert "OK" in proc.stdout

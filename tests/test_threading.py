@@ -313,3 +313,33 @@ def test_ctrl_c_interrupts_iteration_on_the_main_thread() -> None:
             print("OK")
         m.stop()
     """)
+
+
+def test_start_stop_race_keeps_the_running_set_true() -> None:
+    check("""
+        from pysens2 import _monitor
+        sys.setswitchinterval(1e-6)
+        wrong = 0
+        for _ in range(300):
+            m = pysens2.SessionMonitor(backend="simulated")
+            barrier = threading.Barrier(2)
+            def start():
+                barrier.wait()
+                try:
+                    m.start()
+                except RuntimeError:
+                    pass
+            def stop():
+                barrier.wait()
+                m.stop()
+            threads = [threading.Thread(target=start), threading.Thread(target=stop)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            with _monitor._RUNNING_LOCK:
+                tracked = m in _monitor._RUNNING
+            if tracked != m.running:
+                wrong += 1
+            m.stop()
+        assert wrong == 0, wrong
+        print("OK")
+    """)

@@ -129,7 +129,10 @@ class SessionMonitor:
             per_user,
         )
         self._native.set_error_handler(on_error)
+        # Read on the dispatcher thread, changed on loop threads: the lock
+        # covers both.
         self._streams: weakref.WeakSet[EventStream] = weakref.WeakSet()
+        self._streams_lock = threading.Lock()
         # A weak reference: the hook must not keep the monitor alive.
         self._native.set_finished_hook(functools.partial(_dispatcher_finished, weakref.ref(self)))
 
@@ -214,9 +217,17 @@ class SessionMonitor:
         Raises RuntimeError if already running, ComError if subscribing fails.
         """
         self._native.start()
-        with _RUNNING_LOCK:
-            _RUNNING.add(self)
+        self._sync_running_set()
         return self
+
+    def _sync_running_set(self) -> None:
+        # After every start() and stop(): whichever of a racing pair syncs
+        # last sees the final state, so the set matches it.
+        with _RUNNING_LOCK:
+            if self._native.running:
+                _RUNNING.add(self)
+            else:
+                _RUNNING.discard(self)
 
     def stop(self, timeout: Optional[float] = None) -> bool:
         """Disconnect, deliver the events already received, and stop.
@@ -229,7 +240,10 @@ class SessionMonitor:
         seconds = check_timeout(timeout)
         with _RUNNING_LOCK:
             _RUNNING.discard(self)
-        return self._native.stop(seconds)
+        try:
+            return bool(self._native.stop(seconds))
+        finally:
+            self._sync_running_set()
 
     def __enter__(self) -> SessionMonitor:
         if not self.running:
@@ -283,9 +297,7 @@ class SessionMonitor:
             )
         if not self.running:
             raise MonitorStopped("start the monitor before asking for its events()")
-        stream = EventStream(self, mask_of(wanted), loop)
-        self._streams.add(stream)
-        return stream
+        return EventStream(self, mask_of(wanted), loop)
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -306,7 +318,17 @@ class EventStream(AsyncIterator[SessionEvent]):
         self._closed = False
         self._monitor = weakref.ref(monitor)
         self.missed = 0
-        self._handler_id = monitor._native.add_handler(mask, self._from_dispatcher)
+        # Known to the monitor before its handler exists, so a dispatcher that
+        # finishes meanwhile cannot miss it.
+        with monitor._streams_lock:
+            monitor._streams.add(self)
+        # The handler holds the stream weakly: a stream nobody references any
+        # more (e.g. after `break` out of `async for`) is collected, and then
+        # unregistered instead of buffering events for no one.
+        self._handler_id = monitor._native.add_handler(mask, _stream_trampoline(weakref.ref(self)))
+        weakref.finalize(self, _remove_handler, weakref.ref(monitor), self._handler_id).atexit = False
+        if not monitor.running:  # stopped before the handler was registered
+            self._finish()
 
     # Dispatcher thread.
     def _from_dispatcher(self, event: SessionEvent) -> None:
@@ -374,8 +396,28 @@ def _dispatcher_finished(ref: weakref.ref[SessionMonitor]) -> None:
     # Runs on the dispatcher thread after its last delivery.
     monitor = ref()
     if monitor is not None:
-        for stream in list(monitor._streams):
+        with monitor._streams_lock:
+            streams = list(monitor._streams)
+        for stream in streams:
             stream._finish_threadsafe()
+
+
+def _stream_trampoline(ref: weakref.ref[EventStream]) -> Callable[[SessionEvent], None]:
+    def deliver(event: SessionEvent) -> None:
+        stream = ref()
+        if stream is not None:
+            stream._from_dispatcher(event)
+
+    return deliver
+
+
+def _remove_handler(monitor_ref: weakref.ref[SessionMonitor], handler_id: int) -> None:
+    monitor = monitor_ref()
+    if monitor is not None:
+        try:
+            monitor._native.remove_handler(handler_id)
+        except Exception:  # e.g. a monitor inherited through fork(): nothing to remove
+            pass
 
 
 def _forget_parent_monitors() -> None:
