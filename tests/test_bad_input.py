@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pytest
 
 import pysens2
+from conftest import assert_ok, run_python
 from pysens2 import testing
 from pysens2.testing import VT, Variant
 
@@ -141,3 +142,18 @@ def test_bad_calls_leave_the_monitor_usable(
         call(monitor)
     testing.fire(monitor, "logon", "still-works", 1)
     assert monitor.get(timeout=10).user == "still-works"
+
+
+def test_a_sub_interpreter_import_is_refused_clearly() -> None:
+    testcapi = pytest.importorskip("_testcapi", reason="needs CPython's _testcapi module")
+    if not hasattr(testcapi, "run_in_subinterp"):
+        pytest.skip("this CPython's _testcapi has no run_in_subinterp")
+    proc = run_python(
+        "import sys, _testcapi\n"
+        "import pysens2\n"  # the main interpreter may import it
+        "rc = _testcapi.run_in_subinterp('import pysens2')\n"
+        "print('rc', rc)\n"
+    )
+    assert_ok(proc)
+    assert "rc -1" in proc.stdout or "rc 1" in proc.stdout, proc.stdout
+    assert "sub-interpreter" in proc.stderr, proc.stderr

@@ -109,6 +109,9 @@ bool MonitorCore::stop(std::optional<std::chrono::nanoseconds> timeout, bool dis
                 backend_error = std::current_exception();
             }
         }
+        // Only now, after the backend's COM thread has left its apartment,
+        // are the sinks released: a call that was in flight when the
+        // backend disconnected them still finds them alive.
         sinks = SinkPair{};
         if (discard || was_running) queue_->close(discard);
     }

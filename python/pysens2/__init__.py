@@ -11,6 +11,7 @@ Quick start::
 
 from __future__ import annotations
 
+from . import _subinterpreter  # noqa: F401  (first: refuses a sub-interpreter)
 from ._backends import BackendInfo, backends
 from ._errors import BackendUnavailableError, ComError, Error, MonitorStopped
 from ._monitor import EventStream, Handle, SessionMonitor

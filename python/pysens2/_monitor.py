@@ -326,7 +326,9 @@ class EventStream(AsyncIterator[SessionEvent]):
         # more (e.g. after `break` out of `async for`) is collected, and then
         # unregistered instead of buffering events for no one.
         self._handler_id = monitor._native.add_handler(mask, _stream_trampoline(weakref.ref(self)))
-        weakref.finalize(self, _remove_handler, weakref.ref(monitor), self._handler_id).atexit = False
+        weakref.finalize(
+            self, _remove_handler, weakref.ref(monitor), self._handler_id
+        ).atexit = False
         if not monitor.running:  # stopped before the handler was registered
             self._finish()
 
