@@ -18,11 +18,14 @@ struct Dispatcher::State {
     bool done = false;
     std::thread::id thread_id;
 
-    // Marks the thread finished however it ends: a forced unwind included
-    // (glibc's way of ending a thread that touches a finalizing interpreter).
-    struct FinishedGuard {
+    // Runs however the thread ends, a forced unwind included (glibc's way of
+    // ending a thread that touches a finalizing interpreter): a thread that
+    // did not reach thread_finishing() is abandoned, and `done` is set.
+    struct ExitGuard {
         State& s;
-        ~FinishedGuard() {
+        bool finished_normally = false;
+        ~ExitGuard() {
+            if (!finished_normally) s.handler->thread_abandoned();
             {
                 std::lock_guard<std::mutex> lock(s.mutex);
                 s.done = true;
@@ -36,28 +39,23 @@ struct Dispatcher::State {
             std::lock_guard<std::mutex> lock(mutex);
             thread_id = std::this_thread::get_id();
         }
-        FinishedGuard finished{*this};
-        try {
-            handler->thread_started();
-            std::vector<Event> batch;
-            batch.reserve(batch_size);
-            while (queue->pop_batch(batch, batch_size)) {
-                stamp_wall_clock(batch);
-                // The handler reports its own errors; anything escaping it must
-                // not end the thread (std::terminate) or lose later events.
-                try {
-                    handler->deliver(batch);
-                }
-                PYSENS2_RETHROW_FORCED_UNWIND
-                catch (...) {
-                }
+        ExitGuard exit{*this};
+        handler->thread_started();
+        std::vector<Event> batch;
+        batch.reserve(batch_size);
+        while (queue->pop_batch(batch, batch_size)) {
+            stamp_wall_clock(batch);
+            // The handler reports its own errors; anything escaping it must
+            // not end the thread (std::terminate) or lose later events.
+            try {
+                handler->deliver(batch);
             }
-            handler->thread_finishing();
+            PYSENS2_RETHROW_FORCED_UNWIND
+            catch (...) {
+            }
         }
-        PYSENS2_ON_FORCED_UNWIND(handler->thread_abandoned())
-        catch (...) {  // (only so the try is complete where there is no forced unwind)
-            throw;
-        }
+        handler->thread_finishing();
+        exit.finished_normally = true;
     }
 };
 

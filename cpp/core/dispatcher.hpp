@@ -23,8 +23,8 @@ public:
     virtual void thread_started() {}
     virtual void deliver(std::vector<Event>& batch) = 0;
     virtual void thread_finishing() {}
-    // Instead of thread_finishing() when the thread is being ended from
-    // outside (a forced unwind): must not call Python.
+    // Instead of thread_finishing() when the thread ends without reaching it
+    // (a forced unwind): must not call Python.
     virtual void thread_abandoned() {}
 };
 
