@@ -6,8 +6,8 @@
 #    PYSENS2_WIN_WHEELS_BUILT=1 says it is in build/win-wheelhouse already;
 # 2. installs it with pip, run by that Windows CPython, with the test extra's
 #    win_amd64 wheels from PyPI (downloaded here; Wine's pip reads them from disk);
-# 3. runs the pytest suite (full) or the installed-package, Event System and
-#    delivery tests (smoke) there, importing the installed package.
+# 3. runs the pytest suite (full) or the installed-package, Event System,
+#    delivery and CLI tests (smoke) there, importing the installed package.
 # Needs WINEPREFIX (scripts/wine-prefix.sh), a running wineserver, and the
 # Event System stand-in DLL built by the Windows C++ tier, named in
 # PYSENS2_FAKE_EVENT_SYSTEM (a Unix path).
@@ -35,21 +35,25 @@ ls "$WHEELS"/pysens2-*-"$TAG"-"$TAG"-win_amd64.whl >/dev/null
 # The test extra, as pyproject.toml lists it, for win_amd64 (markers dropped:
 # they are evaluated on this Linux host by `pip download`). colorama is
 # pytest's Windows-only dependency. mypy 2 parses with a Rust extension that
-# imports bcryptprimitives.dll, which Wine 8 lacks: mypy 1.x runs stubtest.
+# imports bcryptprimitives.dll, which Wine 8 lacks: mypy 1.x runs stubtest
+# (one constraints file for the downloads and the install).
 mapfile -t REQS < <("$PYTHON" - "$ROOT/pyproject.toml" <<'EOF'
-import re, sys, tomllib
+import sys, tomllib
 deps = tomllib.load(open(sys.argv[1], "rb"))["project"]["optional-dependencies"]["test"]
 for d in deps:
-    d = d.split(";")[0].strip()
-    print(d + ",<2" if re.match(r"mypy\b", d) else d)
+    print(d.split(";")[0].strip())
 print("colorama")
 print("pip")
 EOF
 )
-printf '%s\n' 'mypy<2  # see scripts/win-pytest.sh' >"$BUILD/win-constraints.txt"
+CONSTRAINTS=$BUILD/win-constraints.txt
+printf '%s\n' 'mypy<2' >"$CONSTRAINTS"
 mkdir -p "$DEPS"
-"$PYTHON" -m pip download -q --only-binary=:all: --platform win_amd64 --implementation cp \
-    --python-version "$VERSION" --abi "$TAG" -d "$DEPS" "${REQS[@]}"
+win_download() {  # win_amd64 wheels for this Python version into $DEPS
+    "$PYTHON" -m pip download -q --only-binary=:all: --platform win_amd64 --implementation cp \
+        --python-version "$VERSION" --abi "$TAG" -c "$CONSTRAINTS" -d "$DEPS" "$@"
+}
+win_download "${REQS[@]}"
 PIPWHL=$(ls "$DEPS"/pip-*.whl | sort -V | tail -1)
 
 # Windows python.exe aborts when a standard stream is a regular file (Wine):
@@ -63,14 +67,13 @@ winpy "$PIPWHL/pip" uninstall -q -y pysens2 >/dev/null || true
 # is missing from $DEPS: Windows pip names it, it is fetched, pip runs again.
 for attempt in 1 2 3 4 5 6 7 8; do
     if out=$(winpy "$PIPWHL/pip" install -q --no-index --no-compile --no-warn-script-location \
-        --find-links "$DEPS" --find-links "$WHEELS" -c "$BUILD/win-constraints.txt" "pysens2[test]"); then
+        --find-links "$DEPS" --find-links "$WHEELS" -c "$CONSTRAINTS" "pysens2[test]"); then
         break
     fi
     missing=$(printf '%s\n' "$out" | sed -n 's/.*No matching distribution found for \([^;]*\).*/\1/p' | head -1)
     if [ -z "$missing" ] || [ "$attempt" = 8 ]; then printf '%s\n' "$out" >&2; exit 1; fi
     echo "fetching $missing for Windows CPython $VERSION"
-    "$PYTHON" -m pip download -q --only-binary=:all: --platform win_amd64 --implementation cp \
-        --python-version "$VERSION" --abi "$TAG" -d "$DEPS" "$(echo "$missing" | tr -d ' ')"
+    win_download "$(echo "$missing" | tr -d ' ')"
 done
 
 # A Windows path for the stand-in (Wine maps drive Z: to /).

@@ -13,7 +13,6 @@ VERSION=${1:?usage: win-python.sh X.Y OUTDIR}
 OUT=${2:?usage: win-python.sh X.Y OUTDIR}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TAG=cp${VERSION/./}
-DIR=$OUT/$TAG
 PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
