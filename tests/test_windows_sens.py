@@ -9,28 +9,14 @@ import sys
 
 import pytest
 
+import fake_event_system
 import pysens2
 from pysens2.testing import fire
-
-CLSID_CEventSystem = "{4E14FBA2-2E22-11D1-9964-00C04FBBB345}"
-
-
-def _event_system_registered() -> bool:
-    if sys.platform != "win32":
-        return False
-    import winreg
-
-    try:
-        winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, rf"CLSID\{CLSID_CEventSystem}"))
-    except OSError:
-        return False
-    return True
-
 
 pytestmark = [
     pytest.mark.skipif(sys.platform != "win32", reason="needs Windows: the COM+ Event System"),
     pytest.mark.skipif(
-        sys.platform == "win32" and not _event_system_registered(),
+        sys.platform == "win32" and not fake_event_system.real_event_system_registered(),
         reason="the COM+ Event System (CLSID_CEventSystem) is not registered on this machine; "
         "tests/test_windows_event_system.py covers the backend with a stand-in",
     ),

@@ -373,10 +373,12 @@ HRESULT publish(const std::wstring& user, DWORD session, bool via_dispatch,
     return result;
 }
 
+namespace {
 bool running_under_wine() {
     HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     return ntdll && GetProcAddress(ntdll, "wine_get_version");
 }
+}  // namespace
 
 HRESULT register_test_typelibs(const std::wstring& dir) {
     if (!running_under_wine()) return S_FALSE;

@@ -67,6 +67,5 @@ HRESULT publish(const std::wstring& user, DWORD session, bool via_dispatch,
 // Wine. Does nothing outside Wine: on Windows the system's own SENS type
 // library must stay as it is.
 HRESULT register_test_typelibs(const std::wstring& dir);
-bool running_under_wine();
 
 }  // namespace fake
