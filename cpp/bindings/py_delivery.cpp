@@ -6,6 +6,7 @@
 
 #include "core/forced_unwind.hpp"
 #include "py_event.hpp"
+#include "raised_exception.hpp"
 
 namespace pysens2 {
 
@@ -87,6 +88,13 @@ void PyDelivery::release_dispatcher_refs() {
     user_cache_ = UserCache{};
 }
 
+void PyDelivery::leak_dispatcher_refs() {
+    new std::shared_ptr<const Table>(std::move(current_));  // never freed, on purpose
+    (void)user_cache_.str.release();
+    user_cache_.utf8.clear();
+    current_version_ = ~0ull;
+}
+
 void PyDelivery::clear_python_refs() {
     std::shared_ptr<const Table> old;
     py::object on_error, hook;
@@ -139,24 +147,45 @@ std::string safe_repr(const py::handle& obj) {
 
 }  // namespace
 
-void PyDelivery::report(py::error_already_set& error, const py::object& event, const Handler& h) {
-    py::object on_error;
+namespace {
+
+// Passes the raised exception to sys.unraisablehook, prefixed by `context`.
+void write_unraisable(const std::string& context) {
+    PyObject* where = PyUnicode_FromString(context.c_str());
+    PyErr_WriteUnraisable(where ? where : Py_None);
+    Py_XDECREF(where);
+}
+
+}  // namespace
+
+// Raw references throughout: a handler that retakes the GIL during
+// finalization ends this thread with a forced unwind, which leaks them
+// instead of releasing them without the GIL.
+void PyDelivery::report_raised(PyObject* event, const Handler& h) {
+    PyObject* exc = take_raised_exception();
+    PyObject* on_error = nullptr;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        on_error = on_error_;
+        on_error = on_error_.ptr();
+        Py_XINCREF(on_error);
     }
-    if (on_error && !on_error.is_none()) {
-        try {
-            on_error(error.value(), event);
-            return;
-        } catch (py::error_already_set& e) {
-            e.discard_as_unraisable("pysens2: the on_error handler raised while handling an "
-                                    "exception from a callback");
-            return;
+    if (on_error && on_error != Py_None) {
+        PyObject* r = PyObject_CallFunctionObjArgs(on_error, exc ? exc : Py_None, event, nullptr);
+        if (!r) {
+            write_unraisable("pysens2: the on_error handler raised while handling an exception "
+                             "from a callback");
         }
+        Py_XDECREF(r);
+        Py_XDECREF(exc);
+        Py_DECREF(on_error);
+        return;
     }
-    std::string context = "pysens2 callback " + safe_repr(h.fn) + " for " + safe_repr(event);
-    error.discard_as_unraisable(context.c_str());
+    Py_XDECREF(on_error);
+    // Built before the exception is restored: repr() runs Python code.
+    const std::string context =
+        "pysens2 callback " + safe_repr(h.fn) + " for " + safe_repr(py::handle(event));
+    if (exc) restore_raised_exception(exc);
+    write_unraisable(context);
 }
 
 std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
@@ -174,25 +203,26 @@ std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
     for (const auto& h : *table) {
         if (!(h->mask & bit) || !h->active.load(std::memory_order_relaxed)) continue;
         try {
-            if (!event) event = to_python(e, &user_cache_);
-            const std::int64_t t0 = timing ? monotonic_now_ns() : 0;
-            PyObject* r = PyObject_CallOneArg(h->fn.ptr(), event.ptr());
-            if (timing) in_callbacks += monotonic_now_ns() - t0;
-            if (!r) throw py::error_already_set();
-            Py_DECREF(r);
-        } catch (py::error_already_set& err) {
-            // Reporting must not cost the later handlers this event.
+            bool failed = false;
             try {
-                report(err, event ? event : py::object(py::none()), *h);
+                if (!event) event = to_python(e, &user_cache_);
+                const std::int64_t t0 = timing ? monotonic_now_ns() : 0;
+                PyObject* r = PyObject_CallOneArg(h->fn.ptr(), event.ptr());
+                if (timing) in_callbacks += monotonic_now_ns() - t0;
+                failed = !r;
+                Py_XDECREF(r);
+            } catch (py::error_already_set& err) {
+                // Back into the error indicator now: the exception object's
+                // destructor takes the GIL, which must not happen in an unwind.
+                err.restore();
+                failed = true;
             }
-            PYSENS2_RETHROW_FORCED_UNWIND
-            catch (...) {
-                PyErr_Clear();
-            }
+            // Reporting must not cost the later handlers this event.
+            if (failed) report_raised(event ? event.ptr() : Py_None, *h);
         }
-        // A callback that retakes the GIL during finalization is ended by
-        // CPython with a forced unwind, without the GIL: leak the event
-        // rather than decref it then.
+        // A callback (or on_error) that retakes the GIL during finalization
+        // is ended by CPython with a forced unwind, without the GIL: leak the
+        // event rather than decref it then.
         PYSENS2_ON_FORCED_UNWIND((void)event.release())
         if (interpreter_exiting()) break;
     }
@@ -238,20 +268,24 @@ void PyDelivery::thread_finishing() {
     buffer_.close();
     if (!tstate_) return;
     PyEval_RestoreThread(tstate_);
-    release_dispatcher_refs();
-    if (!interpreter_exiting()) {
-        py::object hook;
+    if (interpreter_exiting()) {
+        // A __del__ run by these decrefs could retake the GIL and end the
+        // thread inside a destructor: at exit, leaking them is the safe choice.
+        leak_dispatcher_refs();
+    } else {
+        release_dispatcher_refs();
+        PyObject* hook = nullptr;  // raw: see report_raised()
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            hook = finished_hook_;
+            hook = finished_hook_.ptr();
+            Py_XINCREF(hook);
         }
-        if (hook && !hook.is_none()) {
-            try {
-                hook();
-            } catch (py::error_already_set& e) {
-                e.discard_as_unraisable("pysens2 monitor shutdown hook");
-            }
+        if (hook && hook != Py_None) {
+            PyObject* r = PyObject_CallNoArgs(hook);
+            if (!r) write_unraisable("pysens2 monitor shutdown hook");
+            Py_XDECREF(r);
         }
+        Py_XDECREF(hook);
     }
     tstate_ = nullptr;
     PyGILState_Release(gilstate_);  // destroys the thread state, releases the GIL

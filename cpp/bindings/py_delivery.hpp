@@ -69,13 +69,16 @@ private:
     std::shared_ptr<const Table> replace_table(std::shared_ptr<const Table> table);
     // Drops the dispatcher thread's own Python references (GIL held).
     void release_dispatcher_refs();
+    // The same at exit, without decrefs (which could run Python).
+    void leak_dispatcher_refs();
     // Returns the nanoseconds spent inside callbacks when timing, else 0.
     std::int64_t call_handlers(const Event& e, bool timing);
     // The dispatcher's copy of the table, refreshed when version_ moves.
     std::shared_ptr<const Table> current_;
     std::uint64_t current_version_ = ~0ull;
     UserCache user_cache_;
-    void report(py::error_already_set& error, const py::object& event, const Handler& h);
+    // Hands the raised exception to on_error, or to sys.unraisablehook.
+    void report_raised(PyObject* event, const Handler& h);
 
     mutable std::mutex mutex_;
     std::shared_ptr<const Table> table_;  // copy-on-write; replaced, never edited
