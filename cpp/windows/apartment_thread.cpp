@@ -10,6 +10,7 @@ namespace pysens2 {
 ApartmentThread::ApartmentThread() : stop_event_(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {
     if (!stop_event_)
         throw ComError("CreateEvent failed", HRESULT_FROM_WIN32(GetLastError()));
+    wait_handle_ = stop_event_;
 }
 
 ApartmentThread::~ApartmentThread() {
@@ -82,12 +83,12 @@ void ApartmentThread::wait_for_stop(Apartment apartment) {
     // spin: it falls back to a 50 ms timed wait and the stop_requested_ flag.
     if (apartment == Apartment::Mta) {
         while (!stop_requested_.load()) {
-            if (WaitForSingleObject(stop_event_, INFINITE) == WAIT_FAILED) Sleep(50);
+            if (WaitForSingleObject(wait_handle_, INFINITE) == WAIT_FAILED) Sleep(50);
         }
         return;
     }
     while (!stop_requested_.load()) {
-        DWORD r = MsgWaitForMultipleObjectsEx(1, &stop_event_, INFINITE, QS_ALLINPUT,
+        DWORD r = MsgWaitForMultipleObjectsEx(1, &wait_handle_, INFINITE, QS_ALLINPUT,
                                               MWMO_INPUTAVAILABLE);
         if (r == WAIT_OBJECT_0) return;
         if (r == WAIT_FAILED)

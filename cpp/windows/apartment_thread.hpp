@@ -30,6 +30,9 @@ public:
     // joins it, then rethrows anything teardown threw.
     void stop();
     DWORD thread_id() const { return thread_id_; }
+    // Tests only, before start(): the thread waits on an invalid handle, so
+    // every wait returns WAIT_FAILED, as it would on a broken handle.
+    void fail_waits_for_testing() { wait_handle_ = nullptr; }
 
 private:
     void run(Apartment apartment, const Task& setup, std::exception_ptr& setup_error,
@@ -37,6 +40,7 @@ private:
     void wait_for_stop(Apartment apartment);
 
     HANDLE stop_event_ = nullptr;
+    HANDLE wait_handle_ = nullptr;  // what the thread waits on: stop_event_
     // Set before stop_event_: the truth if waiting on the event ever fails.
     std::atomic<bool> stop_requested_{false};
     std::thread thread_;

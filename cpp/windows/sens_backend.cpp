@@ -3,6 +3,7 @@
 #include "apartment_thread.hpp"
 #include "core/errors.hpp"
 #include "event_system.hpp"
+#include "process_session.hpp"
 #include "sens_subscriber.hpp"
 
 namespace pysens2 {
@@ -12,18 +13,7 @@ class SensBackend final : public Backend {
 public:
     const char* name() const override { return "sens"; }
 
-    std::uint32_t own_session() const override {
-        DWORD session = 0;
-        // A failure must not quietly mean session 0 (the services' session).
-        if (!ProcessIdToSessionId(GetCurrentProcessId(), &session)) {
-            const HRESULT hr = HRESULT_FROM_WIN32(GetLastError());
-            throw ComError("ProcessIdToSessionId failed: " + hresult_hex(hr) +
-                               " (sessions='own' needs this process's session; "
-                               "sessions='all' does not)",
-                           static_cast<std::uint32_t>(hr), system_message(hr));
-        }
-        return session;
-    }
+    std::uint32_t own_session() const override { return own_session_id(); }
 
     void start(const SinkPair& sinks, const BackendConfig& config) override {
         thread_.start(
