@@ -42,7 +42,10 @@ def test_any_user_and_session_round_trip(
     event = monitor.get(timeout=10)
     # Lone surrogates arrive as U+FFFD, everything else unchanged.
     expected = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in user)
-    assert (event.user, event.session_id) == (expected, session)
+    # SENS names arrive as "DOMAIN\\user": split at the first backslash, and
+    # given back whole by qualified_user.
+    assert (event.qualified_user, event.session_id) == (expected, session)
+    assert "\\" not in event.domain
 
 
 @SETTINGS

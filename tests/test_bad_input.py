@@ -84,7 +84,7 @@ BAD_CALLS: list[tuple[str, Callable[[pysens2.SessionMonitor], object], type[Exce
     ),
     (
         "fire session on ISensLogon",
-        lambda m: testing.fire(m, "display_lock", "x", 1),
+        lambda m: testing.fire(m, "display_lock", "x", 1, source="ISensLogon.DisplayLock"),
         ValueError,
         "no session id",
     ),

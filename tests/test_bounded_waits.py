@@ -14,7 +14,9 @@ from conftest import SCRIPT_PRELUDE, assert_ok, run_python
 
 
 @pytest.mark.parametrize("slow_finalizer", [False, True], ids=["exits", "ended-by-cpython"])
-def test_exit_when_a_callback_outlives_the_atexit_stop(tmp_path: Path, slow_finalizer: bool) -> None:
+def test_exit_when_a_callback_outlives_the_atexit_stop(
+    tmp_path: Path, slow_finalizer: bool
+) -> None:
     # The callback lives in another module (its globals survive finalization
     # longer than __main__'s) and sleeps past the 5 s bound of the exit hook.
     # With a slow finalizer the interpreter is still finalizing when the

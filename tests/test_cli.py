@@ -41,7 +41,8 @@ def test_demo_json_lines() -> None:
     assert [r["type"] for r in records][:3] == ["logon", "display_lock", "session_disconnect"]
     assert records[0]["session_id"] == 2 and records[1]["session_id"] is None
     assert records[0]["source"] == "ISensLogon2.Logon"
-    assert records[0]["user"] == "CONTOSO\\alice"
+    assert (records[0]["domain"], records[0]["user"]) == ("CONTOSO", "alice")
+    assert records[0]["code"] is None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows has a real backend: SENS")

@@ -24,6 +24,13 @@ SOURCES = {
     EventType.DISPLAY_UNLOCK: "ISensLogon.DisplayUnlock",
     EventType.START_SCREEN_SAVER: "ISensLogon.StartScreenSaver",
     EventType.STOP_SCREEN_SAVER: "ISensLogon.StopScreenSaver",
+    # The types only WTS delivers reach a simulated monitor as WTS sends them.
+    EventType.CONSOLE_CONNECT: "WTS.CONSOLE_CONNECT",
+    EventType.CONSOLE_DISCONNECT: "WTS.CONSOLE_DISCONNECT",
+    EventType.REMOTE_CONNECT: "WTS.REMOTE_CONNECT",
+    EventType.REMOTE_DISCONNECT: "WTS.REMOTE_DISCONNECT",
+    EventType.REMOTE_CONTROL: "WTS.SESSION_REMOTE_CONTROL",
+    EventType.SESSION_CHANGE: "WTS.OTHER",
 }
 
 
@@ -44,7 +51,8 @@ def test_each_type_reaches_its_callback(
     monitor.on(etype, on_event)
     session = 42 if etype.has_session_id else None
     before = time.perf_counter_ns()
-    fire(monitor, etype, "alice", session, via=via)  # type: ignore[arg-type]
+    code = 0xF if etype is EventType.SESSION_CHANGE else None  # a code pysens2 does not know
+    fire(monitor, etype, "alice", session, via=via, code=code)  # type: ignore[arg-type]
     assert done.wait(10)
     (e,) = got
     assert e.type is etype
@@ -76,7 +84,17 @@ NAMES = {
 @pytest.mark.parametrize("name", list(NAMES), ids=list(NAMES))
 def test_unicode_user_names_survive(monitor: pysens2.SessionMonitor, name: str, via: str) -> None:
     fire(monitor, "session_disconnect", NAMES[name], 1, via=via)  # type: ignore[arg-type]
-    assert monitor.get(timeout=10).user == NAMES[name]
+    assert monitor.get(timeout=10).qualified_user == NAMES[name]
+
+
+def test_sens_names_split_into_domain_and_account(monitor: pysens2.SessionMonitor) -> None:
+    # SENS delivers "DOMAIN\\user"; WTS gives the two apart. Both read the same.
+    fire(monitor, "session_disconnect", "CONTOSO\\alice", 1)
+    fire(monitor, "remote_connect", "CONTOSO\\alice", 1)
+    for expected_source in ("ISensLogon2.SessionDisconnect", "WTS.REMOTE_CONNECT"):
+        e = monitor.get(timeout=10)
+        assert (e.domain, e.user, e.qualified_user) == ("CONTOSO", "alice", "CONTOSO\\alice")
+        assert e.source == expected_source
 
 
 @pytest.mark.parametrize("via", ["vtable", "dispatch"])

@@ -10,16 +10,17 @@ def test_members_match_the_native_order() -> None:
     assert [t.name for t in EventType] == _native.event_type_names()
 
 
-def test_ten_types_five_with_session_ids() -> None:
-    assert len(EventType) == 10
-    with_session = {t for t in EventType if t.has_session_id}
-    assert with_session == {
-        EventType.LOGON,
-        EventType.LOGOFF,
-        EventType.POST_SHELL,
-        EventType.SESSION_DISCONNECT,
-        EventType.SESSION_RECONNECT,
+def test_only_the_isenslogon_types_may_lack_a_session_id() -> None:
+    # They carry one when WTS delivers them, never from SENS's ISensLogon.
+    without = {t for t in EventType if not t.has_session_id}
+    assert without == {
+        EventType.START_SHELL,
+        EventType.DISPLAY_LOCK,
+        EventType.DISPLAY_UNLOCK,
+        EventType.START_SCREEN_SAVER,
+        EventType.STOP_SCREEN_SAVER,
     }
+    assert len(EventType) == 16
 
 
 @pytest.mark.parametrize("name", ["display_lock", "DISPLAY_LOCK", "Display_Lock", " display-lock "])

@@ -32,7 +32,8 @@ def _start_and_drive(self):
     def drive():
         time.sleep(0.3)  # the example's handlers and streams are attached
         for etype in sorted(self.event_types, key=lambda t: t.value):
-            testing.fire(self, etype, "CONTOSO\\\\alice", 2 if etype.has_session_id else None)
+            code = 0xF if etype is pysens2.EventType.SESSION_CHANGE else None
+            testing.fire(self, etype, "CONTOSO\\\\alice", 2 if etype.has_session_id else None, code=code)
         time.sleep(0.5)
         self.stop()
     threading.Thread(target=drive, daemon=True).start()

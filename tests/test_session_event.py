@@ -53,6 +53,30 @@ def test_repr_is_readable() -> None:
 def test_pickle_round_trip() -> None:
     e = SessionEvent("post_shell", "u", 4294967295)
     assert pickle.loads(pickle.dumps(e)) == e
+    w = SessionEvent("session_change", "u", 3, domain="D", code=15)
+    assert pickle.loads(pickle.dumps(w)) == w
+
+
+def test_wts_events_carry_their_code_domain_and_source() -> None:
+    lock = SessionEvent("display_lock", "alice", 2, domain="CONTOSO")
+    assert lock.source == "WTS.SESSION_LOCK"  # a lock with a session id is WTS's
+    assert (lock.code, lock.domain, lock.qualified_user) == (7, "CONTOSO", "CONTOSO\\alice")
+    other = SessionEvent("session_change", "", 1, code=0xF)
+    assert (other.source, other.code) == ("WTS.OTHER", 15)
+    assert "code=15" in repr(other)
+    svc = SessionEvent("remote_control", "bob", 4, source="SERVICE.SESSION_REMOTE_CONTROL")
+    assert svc.code == 9
+    sens = SessionEvent("display_lock", "alice")
+    assert (sens.source, sens.code, sens.session_id) == ("ISensLogon.DisplayLock", None, None)
+    assert sens.qualified_user == "alice"
+    assert lock != SessionEvent(
+        "display_lock",
+        "alice",
+        2,
+        domain="OTHER",
+        timestamp_ns=lock.timestamp_ns,
+        monotonic_ns=lock.monotonic_ns,
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,7 +91,46 @@ def test_pickle_round_trip() -> None:
             "between 0 and 4294967295",
         ),
         ({"type": "logon", "user": "u", "session_id": "1"}, TypeError, "session_id must be an int"),
-        ({"type": "display_lock", "user": "u", "session_id": 1}, ValueError, "carry no session id"),
+        (
+            {
+                "type": "display_lock",
+                "user": "u",
+                "session_id": 1,
+                "source": "ISensLogon.DisplayLock",
+            },
+            ValueError,
+            "carry no session id",
+        ),
+        ({"type": "remote_connect", "user": "u"}, ValueError, "always carry a session id"),
+        (
+            {
+                "type": "logon",
+                "user": "u",
+                "session_id": 1,
+                "source": "ISensLogon2.Logon",
+                "code": 5,
+            },
+            ValueError,
+            "code is only for WTS",
+        ),
+        (
+            {
+                "type": "logon",
+                "user": "u",
+                "session_id": 1,
+                "source": "WTS.SESSION_LOGON",
+                "code": 6,
+            },
+            ValueError,
+            "does not match source",
+        ),
+        ({"type": "session_change", "user": "u", "session_id": 1}, ValueError, "need their code"),
+        (
+            {"type": "session_change", "user": "u", "session_id": 1, "code": 7},
+            ValueError,
+            "delivers DISPLAY_LOCK",
+        ),
+        ({"type": "logon", "user": "u", "domain": 3}, TypeError, "domain must be a str"),
         ({"type": "session_disconnect", "user": "u"}, ValueError, "carry a session id"),
         ({"type": "logon", "user": "u", "source": "ISensLogon.Lock"}, ValueError, "unknown source"),
         (

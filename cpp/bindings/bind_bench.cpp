@@ -61,7 +61,7 @@ void bind_bench(py::module_& m) {
 
     b.def("fire",
           [](NativeMonitor& mon, int source, std::size_t count, std::size_t threads, double rate_hz) {
-              SinkPair sinks = mon.core().sinks();
+              SinkPair sinks = sinks_of(mon);
               return fire_from_threads(sinks, checked_source(source), &call_vtable, threads,
                                        count, rate_hz);
           },

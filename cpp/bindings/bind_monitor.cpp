@@ -10,6 +10,8 @@
 #include "core/errors.hpp"
 #include "gil.hpp"
 #include "native_monitor.hpp"
+
+#include "backends/registry.hpp"
 #include "py_event.hpp"
 
 namespace pysens2 {
@@ -33,7 +35,8 @@ constexpr auto kSignalSlice = std::chrono::milliseconds(100);
 
 }  // namespace
 
-NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
+NativeMonitor::NativeMonitor(const std::string& backend, std::optional<EventMask> mask,
+                             std::size_t queue_size,
                              std::size_t buffer_size, bool all_sessions,
                              const std::string& apartment, bool per_user)
     : generation_(fork_generation()), delivery_(std::make_shared<PyDelivery>(buffer_size)) {
@@ -42,11 +45,10 @@ NativeMonitor::NativeMonitor(const std::string& backend, EventMask mask, std::si
     MonitorOptions options;
     options.apartment = apartment == "sta" ? Apartment::Sta : Apartment::Mta;
     options.per_user = per_user;
-    options.backend = backend;
     options.mask = mask;
     options.queue_size = queue_size;
     options.all_sessions = all_sessions;
-    core_ = std::make_unique<MonitorCore>(options, delivery_);
+    core_ = std::make_unique<MonitorCore>(options, delivery_, make_backend(backend));
 }
 
 NativeMonitor::~NativeMonitor() {
@@ -144,7 +146,7 @@ void bind_monitor(py::module_& m) {
                 return 0;
             };
         }));
-    cls.def(py::init<const std::string&, EventMask, std::size_t, std::size_t, bool,
+    cls.def(py::init<const std::string&, std::optional<EventMask>, std::size_t, std::size_t, bool,
                      const std::string&, bool>(),
             py::arg("backend"), py::arg("mask"), py::arg("queue_size"), py::arg("buffer_size"),
             py::arg("all_sessions"), py::arg("apartment"), py::arg("per_user"))
@@ -159,7 +161,7 @@ void bind_monitor(py::module_& m) {
         .def_property_readonly("backend",
                                [](NativeMonitor& n) { return std::string(n.core().backend_name()); })
         .def_property_readonly("own_session", [](NativeMonitor& n) { return n.core().own_session(); })
-        .def_property_readonly("mask", [](NativeMonitor& n) { return n.core().options().mask; })
+        .def_property_readonly("mask", [](NativeMonitor& n) { return n.core().mask(); })
         .def_property_readonly("all_sessions",
                                [](NativeMonitor& n) { return n.core().options().all_sessions; })
         .def("set_timing", [](NativeMonitor& n, bool on) { n.delivery().set_timing(on); },
@@ -195,7 +197,8 @@ void bind_monitor(py::module_& m) {
           "Stop calling Python from dispatcher threads (atexit).");
     m.def("backend_statuses", [] {
         py::list out;
-        for (const auto& s : backend_statuses()) out.append(py::make_tuple(s.name, s.available, s.reason));
+        for (const auto& s : backend_statuses())
+            out.append(py::make_tuple(s.name, s.available, s.reason, s.supported));
         return out;
     });
     m.def("event_type_names", [] {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "backends/simulated/simulated_backend.hpp"
 #include "com/sink.hpp"
 #include "producers.hpp"
 #include "native_monitor.hpp"
@@ -138,7 +139,7 @@ void bind_testing(py::module_& m) {
              const std::string& via) {
               SinkCall call = sink_call_for(via);
               Source src = checked_source(source);
-              SinkPair sinks = mon.core().sinks();
+              SinkPair sinks = sinks_of(mon);
               Bstr user = bstr_from_utf16le(user_utf16le);
               HRESULT hr = S_OK;
               on_native_thread([&] { hr = call(sinks, src, user.get(), session); });
@@ -152,7 +153,7 @@ void bind_testing(py::module_& m) {
              const std::string& via) {
               SinkCall call = sink_call_for(via);
               Source src = checked_source(source);
-              SinkPair sinks = mon.core().sinks();
+              SinkPair sinks = sinks_of(mon);
               fire_from_threads(sinks, src, call, threads, count, 0.0);
           },
           py::arg("monitor"), py::arg("source"), py::arg("threads"), py::arg("count"),
@@ -161,7 +162,7 @@ void bind_testing(py::module_& m) {
     m.def("invoke",
           [](NativeMonitor& mon, int iface, std::int32_t dispid, py::list specs, std::uint16_t flags,
              std::vector<DISPID> named, std::optional<std::string> iid) {
-              SinkPair sinks = mon.core().sinks();
+              SinkPair sinks = sinks_of(mon);
               IDispatch* d = sinks.dispatch(iface_of(iface));
               VariantArgs args(specs);
               GUID riid = iid ? parse_iid(*iid) : IID_NULL;
@@ -185,7 +186,7 @@ void bind_testing(py::module_& m) {
     m.def("get_ids_of_names",
           [](NativeMonitor& mon, int iface, std::vector<std::u16string> names,
              std::optional<std::string> iid) {
-              SinkPair sinks = mon.core().sinks();
+              SinkPair sinks = sinks_of(mon);
               IDispatch* d = sinks.dispatch(iface_of(iface));
               std::vector<LPOLESTR> ptrs;
               for (auto& n : names) ptrs.push_back(reinterpret_cast<LPOLESTR>(n.data()));
@@ -199,7 +200,7 @@ void bind_testing(py::module_& m) {
 
     m.def("query_interface",
           [](NativeMonitor& mon, int iface, const std::string& iid) {
-              SinkPair sinks = mon.core().sinks();
+              SinkPair sinks = sinks_of(mon);
               IUnknown* obj = sinks.dispatch(iface_of(iface));
               GUID g = parse_iid(iid);
               void* p = reinterpret_cast<void*>(1);
@@ -221,7 +222,7 @@ void bind_testing(py::module_& m) {
 
     m.def("sink_refcount",
           [](NativeMonitor& mon, int iface) {
-              SinkPair sinks = mon.core().sinks();  // holds one reference itself
+              SinkPair sinks = sinks_of(mon);  // holds one reference itself
               IUnknown* obj = sinks.dispatch(iface_of(iface));
               obj->AddRef();
               return obj->Release() - 1;
@@ -231,14 +232,37 @@ void bind_testing(py::module_& m) {
     m.def("live_sinks", [] { return SinkCore::live_count(); });
     m.def("source_names", [] {
         py::list out;
-        for (const auto& s : kSources) out.append(std::string(s.qualified));
+        for (const auto& s : kSources) out.append(std::string(s.name));
         return out;
     });
-    m.def("canonical_source", [](int type) {
+    m.def("sens_source", [](int type) -> std::optional<int> {
         if (type < 0 || type >= static_cast<int>(kEventTypeCount))
             throw py::value_error("event type index out of range");
-        return static_cast<int>(canonical_source(static_cast<EventType>(type)));
+        auto s = sens_source_for(static_cast<EventType>(type));
+        if (!s) return std::nullopt;
+        return static_cast<int>(*s);
     });
+    m.def("inject",
+          [](NativeMonitor& mon, int source, const std::string& user, const std::string& domain,
+             std::optional<std::uint32_t> session, std::uint32_t code) {
+              auto* sim = dynamic_cast<SimulatedBackend*>(&mon.core().running_backend());
+              if (!sim)
+                  throw py::value_error("only the simulated backend takes events from "
+                                        "pysens2.testing this way, not '" +
+                                        std::string(mon.core().backend_name()) + "'");
+              Event e;
+              e.monotonic_ns = monotonic_now_ns();
+              e.source = checked_source(source);
+              e.code = code;
+              e.user = user;
+              e.domain = domain;
+              e.has_session = session.has_value();
+              e.session_id = session.value_or(0);
+              if (!sim->inject(std::move(e)))
+                  throw py::value_error("the monitor is not running; call start() first");
+          },
+          py::arg("monitor"), py::arg("source"), py::arg("user"), py::arg("domain"),
+          py::arg("session_id"), py::arg("code"));
 }
 
 }  // namespace pysens2

@@ -16,7 +16,7 @@ namespace pysens2 {
 
 class NativeMonitor {
 public:
-    NativeMonitor(const std::string& backend, EventMask mask, std::size_t queue_size,
+    NativeMonitor(const std::string& backend, std::optional<EventMask> mask, std::size_t queue_size,
                   std::size_t buffer_size, bool all_sessions, const std::string& apartment,
                   bool per_user);
     ~NativeMonitor();

@@ -2,6 +2,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "native_monitor.hpp"
+
 namespace pysens2 {
 
 namespace py = pybind11;
@@ -20,12 +22,14 @@ HRESULT call_vtable(const SinkPair& s, Source src, BSTR user, DWORD session) {
         case Source::Logon2_SessionDisconnect: return s.logon2->SessionDisconnect(user, session);
         case Source::Logon2_SessionReconnect: return s.logon2->SessionReconnect(user, session);
         case Source::Logon2_PostShell: return s.logon2->PostShell(user, session);
+        default: return E_INVALIDARG;  // not a SENS method
     }
-    return E_INVALIDARG;
 }
 
 HRESULT call_dispatch(const SinkPair& s, Source src, BSTR user, DWORD session) {
-    const SourceInfo& info = source_info(src);
+    const SensMethod* method = sens_method(src);
+    if (!method) return E_INVALIDARG;
+    const SensMethod& info = *method;
     IDispatch* d = s.dispatch(info.iface);
     std::u16string name(info.method.begin(), info.method.end());
     LPOLESTR names[] = {reinterpret_cast<LPOLESTR>(name.data())};
@@ -52,6 +56,14 @@ SinkCall sink_call_for(const std::string& via) {
     if (via == "vtable") return &call_vtable;
     if (via == "dispatch") return &call_dispatch;
     throw py::value_error("via must be 'vtable' or 'dispatch', got '" + via + "'");
+}
+
+SinkPair sinks_of(NativeMonitor& mon) {
+    auto* owner = dynamic_cast<SensSinkOwner*>(&mon.core().running_backend());
+    if (!owner)
+        throw py::value_error("backend '" + std::string(mon.core().backend_name()) +
+                              "' has no SENS sink objects to call");
+    return owner->sens_sinks();
 }
 
 Source checked_source(int index) {

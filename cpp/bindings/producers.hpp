@@ -21,6 +21,10 @@ HRESULT call_vtable(const SinkPair& sinks, Source source, BSTR user, DWORD sessi
 HRESULT call_dispatch(const SinkPair& sinks, Source source, BSTR user, DWORD session);
 // "vtable" or "dispatch"; anything else raises ValueError.
 SinkCall sink_call_for(const std::string& via);
+class NativeMonitor;
+// The running monitor's SENS sink objects (ValueError for a backend without
+// any, StateError when not running).
+SinkPair sinks_of(NativeMonitor& mon);
 // A Source from its index; raises ValueError when out of range.
 Source checked_source(int index);
 

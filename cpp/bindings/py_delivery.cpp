@@ -90,8 +90,10 @@ void PyDelivery::release_dispatcher_refs() {
 
 void PyDelivery::leak_dispatcher_refs() {
     new std::shared_ptr<const Table>(std::move(current_));  // never freed, on purpose
-    (void)user_cache_.str.release();
-    user_cache_.utf8.clear();
+    for (StrCache* c : {&user_cache_.user, &user_cache_.domain}) {
+        (void)c->str.release();
+        c->utf8.clear();
+    }
     current_version_ = ~0ull;
 }
 

@@ -3,6 +3,7 @@
 #include <structmember.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "python_refs.hpp"
@@ -20,44 +21,42 @@ PyObject* new_ref(PyObject* o) {  // Py_NewRef, which Python 3.9 lacks
     return o;
 }
 
-SessionEventObject* alloc_event(PyObject* type, PyObject* user, PyObject* session_id,
-                                std::int64_t timestamp_ns, std::int64_t monotonic_ns,
-                                Source source) {
+// Whether a source carries a WTS code (WM_WTSSESSION_CHANGE or a service's
+// SERVICE_CONTROL_SESSIONCHANGE), and which one its name stands for (0: any
+// code pysens2 does not know).
+bool has_code(Source s) { return s >= Source::Wts_ConsoleConnect; }
+std::uint32_t named_code(Source s) {
+    const auto i = static_cast<std::uint32_t>(s);
+    if (s >= Source::Service_ConsoleConnect)
+        return s == Source::Service_Other ? 0 : i - static_cast<std::uint32_t>(Source::Service_ConsoleConnect) + 1;
+    return s == Source::Wts_Other ? 0 : i - static_cast<std::uint32_t>(Source::Wts_ConsoleConnect) + 1;
+}
+
+SessionEventObject* alloc_event(PyObject* type, PyObject* user, PyObject* domain,
+                                PyObject* session_id, std::int64_t timestamp_ns,
+                                std::int64_t monotonic_ns, Source source, std::int64_t code) {
     auto* self = PyObject_New(SessionEventObject, g_type);
     if (!self) return nullptr;
     Py_INCREF(type);
     Py_INCREF(user);
+    Py_INCREF(domain);
     Py_INCREF(session_id);
     self->type = type;
     self->user = user;
+    self->domain = domain;
     self->session_id = session_id;
     self->timestamp_ns = timestamp_ns;
     self->monotonic_ns = monotonic_ns;
+    self->code = code;
     self->source = source;
     return self;
 }
 
-// The source for a type given whether a session id is present: ISensLogon2
-// carries one, ISensLogon does not (Logon and Logoff exist on both).
-Source source_for(EventType t, bool has_session) {
-    Source s = canonical_source(t);
-    if (!has_session && source_info(s).iface == SensInterface::Logon2) {
-        if (t == EventType::Logon) return Source::Logon_Logon;
-        if (t == EventType::Logoff) return Source::Logon_Logoff;
-        throw py::value_error(std::string(kEventTypeNames[static_cast<int>(t)]) +
-                              " events come from ISensLogon2 and always carry a session id; "
-                              "pass session_id (0 to 4294967295)");
-    }
-    return s;
-}
-
-Source source_named(const std::string& name) {
+std::string source_list() {
     std::string all;
-    for (std::size_t i = 0; i < kSourceCount; ++i) {
-        if (kSources[i].qualified == name) return static_cast<Source>(i);
-        all += (i ? ", " : "") + std::string(kSources[i].qualified);
-    }
-    throw py::value_error("unknown source '" + name + "'; expected one of: " + all);
+    for (std::size_t i = 0; i < kSourceCount; ++i)
+        all += (i ? ", " : "") + std::string(kSources[i].name);
+    return all;
 }
 
 EventType type_of(const py::object& member) {
@@ -76,13 +75,85 @@ std::int64_t optional_ns(PyObject* value, const char* name, std::int64_t fallbac
     return v;
 }
 
-// SessionEvent(type, user, session_id=None, *, source=None, timestamp_ns=None, monotonic_ns=None)
-PyObject* make(PyObject* type_arg, PyObject* user, PyObject* session_id, PyObject* source_arg,
-               PyObject* timestamp_arg, PyObject* monotonic_arg) {
+std::optional<std::uint32_t> optional_code(PyObject* code_arg) {
+    if (!code_arg || code_arg == Py_None) return std::nullopt;
+    if (!PyLong_Check(code_arg) || PyBool_Check(code_arg))
+        throw py::type_error("code must be an int or None");
+    const unsigned long long code = PyLong_AsUnsignedLongLong(code_arg);
+    if (PyErr_Occurred() || code > 0xFFFFFFFFull) {
+        PyErr_Clear();
+        throw py::value_error("code must be between 0 and 4294967295");
+    }
+    return static_cast<std::uint32_t>(code);
+}
+
+// The source a SessionEvent(...) names or implies (a code alone implies its
+// WTS source), checked against its type, session id and code.
+Source checked_source(EventType t, bool has_session, PyObject* source_arg,
+                      std::optional<std::uint32_t> code) {
+    Source s;
+    if (source_arg && source_arg != Py_None) {
+        if (!PyUnicode_Check(source_arg)) throw py::type_error("source must be a str or None");
+        const std::string name = py::str(source_arg);
+        auto found = source_named(name);
+        if (!found)
+            throw py::value_error("unknown source '" + name + "'; expected one of: " + source_list());
+        s = *found;
+    } else if (code) {
+        s = wts_source(*code);
+    } else {
+        auto found = default_source(t, has_session);
+        if (!found)
+            throw py::value_error(std::string(type_name(t)) +
+                                  " events always carry a session id; pass session_id "
+                                  "(0 to 4294967295)");
+        s = *found;
+    }
+    const SourceInfo& info = source_info(s);
+    if (info.type != t)
+        throw py::value_error("source '" + std::string(info.name) + "' delivers " +
+                              std::string(type_name(info.type)) + ", not " +
+                              std::string(type_name(t)));
+    if (info.has_session != has_session)
+        throw py::value_error(has_session ? "ISensLogon events carry no session id; pass "
+                                            "session_id=None"
+                                          : "'" + std::string(info.name) +
+                                                "' events carry a session id");
+    return s;
+}
+
+// The event's code: the one its source stands for, or the given one
+// (required for *.OTHER); -1 for sources without codes.
+std::int64_t checked_code(Source s, std::optional<std::uint32_t> code) {
+    const std::string name(source_info(s).name);
+    if (!has_code(s)) {
+        if (code) throw py::value_error("code is only for WTS and service sources, not '" + name + "'");
+        return -1;
+    }
+    const std::uint32_t named = named_code(s);
+    if (!code) {
+        if (named == 0)
+            throw py::value_error("'" + name + "' events need their code (an int other than 1-9)");
+        return named;
+    }
+    if (named != 0 ? *code != named : (*code >= kWtsFirstCode && *code <= kWtsLastCode))
+        throw py::value_error("code " + std::to_string(*code) + " does not match source '" + name + "'");
+    return *code;
+}
+
+// SessionEvent(type, user, session_id=None, *, domain="", source=None, code=None,
+//              timestamp_ns=None, monotonic_ns=None)
+PyObject* make(PyObject* type_arg, PyObject* user, PyObject* session_id, PyObject* domain,
+               PyObject* source_arg, PyObject* code_arg, PyObject* timestamp_arg,
+               PyObject* monotonic_arg) {
     py::object member = py_refs::parse_event_type()(py::handle(type_arg));
     EventType t = type_of(member);
     if (!PyUnicode_Check(user))
         throw py::type_error(std::string("user must be a str, not ") + Py_TYPE(user)->tp_name);
+    py::object empty = py::str("");
+    if (!domain) domain = empty.ptr();
+    if (!PyUnicode_Check(domain))
+        throw py::type_error(std::string("domain must be a str, not ") + Py_TYPE(domain)->tp_name);
     if (!session_id) session_id = Py_None;
     const bool has_session = session_id != Py_None;
     if (has_session) {
@@ -93,26 +164,15 @@ PyObject* make(PyObject* type_arg, PyObject* user, PyObject* session_id, PyObjec
             throw py::value_error("session_id must be between 0 and 4294967295, got " +
                                   std::string(py::str(sid)));
     }
-    Source s;
-    if (source_arg && source_arg != Py_None) {
-        if (!PyUnicode_Check(source_arg)) throw py::type_error("source must be a str or None");
-        s = source_named(py::str(source_arg));
-    } else {
-        s = source_for(t, has_session);
-    }
-    const SourceInfo& info = source_info(s);
-    if (info.type != t)
-        throw py::value_error("source '" + std::string(info.qualified) + "' delivers " +
-                              std::string(kEventTypeNames[static_cast<int>(info.type)]) +
-                              ", not " + std::string(kEventTypeNames[static_cast<int>(t)]));
-    if ((info.iface == SensInterface::Logon2) != has_session)
-        throw py::value_error(has_session ? "ISensLogon events carry no session id; pass "
-                                            "session_id=None"
-                                          : "ISensLogon2 events carry a session id");
+    const std::optional<std::uint32_t> code_given = optional_code(code_arg);
+    const Source s = checked_source(t, has_session, source_arg, code_given);
+    const std::int64_t code = checked_code(s, code_given);
     PyObject* sid = has_session ? PyNumber_Index(session_id) : new_ref(Py_None);
     if (!sid) throw py::error_already_set();
-    auto* self = alloc_event(member.ptr(), user, sid, optional_ns(timestamp_arg, "timestamp_ns", wall_now_ns()),
-                             optional_ns(monotonic_arg, "monotonic_ns", monotonic_now_ns() + g_perf_offset), s);
+    auto* self = alloc_event(member.ptr(), user, domain, sid,
+                             optional_ns(timestamp_arg, "timestamp_ns", wall_now_ns()),
+                             optional_ns(monotonic_arg, "monotonic_ns", monotonic_now_ns() + g_perf_offset),
+                             s, code);
     Py_DECREF(sid);
     return reinterpret_cast<PyObject*>(self);
 }
@@ -134,21 +194,22 @@ PyObject* guarded(Fn&& fn) {
 SessionEventObject* self_of(PyObject* o) { return reinterpret_cast<SessionEventObject*>(o); }
 
 PyObject* event_new(PyTypeObject*, PyObject* args, PyObject* kwargs) {
-    static const char* names[] = {"type", "user", "session_id", "source", "timestamp_ns",
-                                  "monotonic_ns", nullptr};
-    PyObject *type = nullptr, *user = nullptr, *sid = nullptr, *source = nullptr,
-             *ts = nullptr, *mono = nullptr;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOO:SessionEvent",
-                                     const_cast<char**>(names), &type, &user, &sid, &source, &ts,
-                                     &mono))
+    static const char* names[] = {"type", "user", "session_id", "domain", "source", "code",
+                                  "timestamp_ns", "monotonic_ns", nullptr};
+    PyObject *type = nullptr, *user = nullptr, *sid = nullptr, *domain = nullptr,
+             *source = nullptr, *code = nullptr, *ts = nullptr, *mono = nullptr;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOO:SessionEvent",
+                                     const_cast<char**>(names), &type, &user, &sid, &domain,
+                                     &source, &code, &ts, &mono))
         return nullptr;
-    return guarded([&] { return make(type, user, sid, source, ts, mono); });
+    return guarded([&] { return make(type, user, sid, domain, source, code, ts, mono); });
 }
 
 void event_dealloc(PyObject* o) {
     auto* self = self_of(o);
     Py_XDECREF(self->type);
     Py_XDECREF(self->user);
+    Py_XDECREF(self->domain);
     Py_XDECREF(self->session_id);
     PyTypeObject* type = Py_TYPE(o);
     PyObject_Free(o);
@@ -163,9 +224,10 @@ py::object timestamp_of(const SessionEventObject* e) {
 
 PyObject* key_of(PyObject* o) {
     auto* e = self_of(o);
-    return Py_BuildValue("(OOOLLi)", e->type, e->user, e->session_id,
+    return Py_BuildValue("(OOOOLLiL)", e->type, e->user, e->domain, e->session_id,
                          static_cast<long long>(e->timestamp_ns),
-                         static_cast<long long>(e->monotonic_ns), static_cast<int>(e->source));
+                         static_cast<long long>(e->monotonic_ns), static_cast<int>(e->source),
+                         static_cast<long long>(e->code));
 }
 
 Py_hash_t event_hash(PyObject* o) {
@@ -189,12 +251,16 @@ PyObject* event_richcompare(PyObject* a, PyObject* b, int op) {
 PyObject* event_repr(PyObject* o) {
     return guarded([&] {
         auto* e = self_of(o);
-        py::object text = py::str("SessionEvent(type=EventType.{}, user={!r}, session_id={!r}, "
-                                  "timestamp='{}', source='{}')")
+        py::str domain_part = PyUnicode_GetLength(e->domain) == 0
+                                  ? py::str("")
+                                  : py::str(", domain={!r}").format(py::handle(e->domain));
+        py::str code_part = e->code < 0 ? py::str("") : py::str(", code={}").format(e->code);
+        py::object text = py::str("SessionEvent(type=EventType.{}, user={!r}{}, session_id={!r}, "
+                                  "timestamp='{}', source='{}'{})")
                               .format(py::handle(e->type).attr("name"), py::handle(e->user),
-                                      py::handle(e->session_id),
+                                      domain_part, py::handle(e->session_id),
                                       timestamp_of(e).attr("isoformat")(),
-                                      std::string(source_info(e->source).qualified));
+                                      std::string(source_info(e->source).name), code_part);
         return text.release().ptr();
     });
 }
@@ -205,7 +271,9 @@ PyObject* event_reduce(PyObject* o, PyObject*) {
         auto* e = self_of(o);
         py::object ctor = py::module_::import("functools")
                               .attr("partial")(py::handle(reinterpret_cast<PyObject*>(g_type)),
-                                               py::arg("source") = std::string(source_info(e->source).qualified),
+                                               py::arg("domain") = py::handle(e->domain),
+                                               py::arg("source") = std::string(source_info(e->source).name),
+                                               py::arg("code") = e->code < 0 ? py::object(py::none()) : py::int_(e->code),
                                                py::arg("timestamp_ns") = e->timestamp_ns,
                                                py::arg("monotonic_ns") = e->monotonic_ns);
         py::tuple args = py::make_tuple(py::handle(e->type), py::handle(e->user),
@@ -216,6 +284,16 @@ PyObject* event_reduce(PyObject* o, PyObject*) {
 
 PyObject* get_type(PyObject* o, void*) { return new_ref(self_of(o)->type); }
 PyObject* get_user(PyObject* o, void*) { return new_ref(self_of(o)->user); }
+PyObject* get_domain(PyObject* o, void*) { return new_ref(self_of(o)->domain); }
+PyObject* get_qualified_user(PyObject* o, void*) {
+    auto* e = self_of(o);
+    if (PyUnicode_GetLength(e->domain) == 0) return new_ref(e->user);
+    return PyUnicode_FromFormat("%U\\%U", e->domain, e->user);
+}
+PyObject* get_code(PyObject* o, void*) {
+    auto* e = self_of(o);
+    return e->code < 0 ? new_ref(Py_None) : PyLong_FromLongLong(e->code);
+}
 PyObject* get_session_id(PyObject* o, void*) { return new_ref(self_of(o)->session_id); }
 PyObject* get_timestamp_ns(PyObject* o, void*) {
     return PyLong_FromLongLong(self_of(o)->timestamp_ns);
@@ -224,7 +302,7 @@ PyObject* get_monotonic_ns(PyObject* o, void*) {
     return PyLong_FromLongLong(self_of(o)->monotonic_ns);
 }
 PyObject* get_source(PyObject* o, void*) {
-    std::string_view q = source_info(self_of(o)->source).qualified;
+    std::string_view q = source_info(self_of(o)->source).name;
     return PyUnicode_FromStringAndSize(q.data(), static_cast<Py_ssize_t>(q.size()));
 }
 PyObject* get_timestamp(PyObject* o, void*) {
@@ -233,7 +311,15 @@ PyObject* get_timestamp(PyObject* o, void*) {
 
 PyGetSetDef g_getset[] = {
     {"type", get_type, nullptr, "The EventType.", nullptr},
-    {"user", get_user, nullptr, "The user name (may be empty).", nullptr},
+    {"user", get_user, nullptr, "The account name (may be empty).", nullptr},
+    {"domain", get_domain, nullptr,
+     "The account's domain, or '' when the source gave none.", nullptr},
+    {"qualified_user", get_qualified_user, nullptr,
+     "'DOMAIN\\user', or the account name alone without a domain: the form SENS "
+     "delivers.", nullptr},
+    {"code", get_code, nullptr,
+     "The WTS session-change code for WTS and service sources (any code, known "
+     "or not); None for SENS.", nullptr},
     {"session_id", get_session_id, nullptr,
      "The session id, or None for ISensLogon events, which carry none.", nullptr},
     {"timestamp", get_timestamp, nullptr,
@@ -244,7 +330,8 @@ PyGetSetDef g_getset[] = {
      "When the sink received the event, in nanoseconds on the clock of "
      "time.perf_counter_ns() (comparable with it on every platform).", nullptr},
     {"source", get_source, nullptr,
-     "The interface and method that delivered it, e.g. 'ISensLogon2.SessionDisconnect'.",
+     "The mechanism and method or code that delivered it, e.g. "
+     "'ISensLogon2.SessionDisconnect' or 'WTS.SESSION_LOCK'.",
      nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
@@ -281,8 +368,8 @@ PyTypeObject* session_event_type() {
     g_perf_offset = perf_counter_offset();
     PyType_Slot slots[] = {
         {Py_tp_doc,
-         const_cast<char*>("SessionEvent(type, user, session_id=None, *, source=None, "
-                           "timestamp_ns=None, monotonic_ns=None)\n--\n\n"
+         const_cast<char*>("SessionEvent(type, user, session_id=None, *, domain='', "
+                           "source=None, code=None, timestamp_ns=None, monotonic_ns=None)\n--\n\n"
                            "One session event, immutable and hashable.")},
         {Py_tp_new, reinterpret_cast<void*>(event_new)},
         {Py_tp_dealloc, reinterpret_cast<void*>(event_dealloc)},
@@ -300,27 +387,32 @@ PyTypeObject* session_event_type() {
     return g_type;
 }
 
+namespace {
+
+// A new reference to `utf8` as a str, reused while consecutive events repeat it.
+PyObject* cached_str(const std::string& utf8, StrCache* cache) {
+    if (cache && cache->str && cache->utf8 == utf8) return new_ref(cache->str.ptr());
+    PyObject* str =
+        PyUnicode_DecodeUTF8(utf8.data(), static_cast<Py_ssize_t>(utf8.size()), "surrogateescape");
+    if (!str) throw py::error_already_set();
+    if (cache) {
+        cache->utf8 = utf8;
+        cache->str = py::reinterpret_borrow<py::object>(str);
+    }
+    return str;
+}
+
+}  // namespace
+
 py::object to_python(const Event& e, UserCache* cache) {
-    PyObject* user;
-    if (cache && cache->str && cache->utf8 == e.user) {
-        user = new_ref(cache->str.ptr());
-    } else {
-        user = PyUnicode_DecodeUTF8(e.user.data(), static_cast<Py_ssize_t>(e.user.size()),
-                                    "surrogateescape");
-        if (!user) throw py::error_already_set();
-        if (cache) {
-            cache->utf8 = e.user;
-            cache->str = py::reinterpret_borrow<py::object>(user);
-        }
-    }
+    py::object user = py::reinterpret_steal<py::object>(cached_str(e.user, cache ? &cache->user : nullptr));
+    py::object domain =
+        py::reinterpret_steal<py::object>(cached_str(e.domain, cache ? &cache->domain : nullptr));
     PyObject* sid = e.has_session ? PyLong_FromUnsignedLong(e.session_id) : new_ref(Py_None);
-    if (!sid) {
-        Py_DECREF(user);
-        throw py::error_already_set();
-    }
-    auto* self = alloc_event(py_refs::event_type(e.type()).ptr(), user, sid, e.wall_ns,
-                             e.monotonic_ns + g_perf_offset, e.source);
-    Py_DECREF(user);
+    if (!sid) throw py::error_already_set();
+    const std::int64_t code = has_code(e.source) ? static_cast<std::int64_t>(e.code) : -1;
+    auto* self = alloc_event(py_refs::event_type(e.type()).ptr(), user.ptr(), domain.ptr(), sid,
+                             e.wall_ns, e.monotonic_ns + g_perf_offset, e.source, code);
     Py_DECREF(sid);
     if (!self) throw py::error_already_set();
     return py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(self));

@@ -17,20 +17,25 @@ namespace py = pybind11;
 struct SessionEventObject {
     PyObject_HEAD
     PyObject* type;        // pysens2.EventType member
-    PyObject* user;        // str
+    PyObject* user;        // str: the account name
+    PyObject* domain;      // str, "" when the source gave none
     PyObject* session_id;  // int, or None for ISensLogon events
     std::int64_t timestamp_ns;
     std::int64_t monotonic_ns;
+    std::int64_t code;     // the WTS code for WTS and service sources, else -1
     Source source;
 };
 
 // Creates the type (once) and returns it; bind_event adds it to the module.
 PyTypeObject* session_event_type();
 
-// The last user name converted, reused while consecutive events share it.
-struct UserCache {
+// The last string converted, reused while consecutive events share it.
+struct StrCache {
     std::string utf8;
     py::object str;
+};
+struct UserCache {
+    StrCache user, domain;
 };
 
 // Builds the Python SessionEvent for a native event (GIL held).

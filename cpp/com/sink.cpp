@@ -12,9 +12,9 @@ namespace {
 
 std::atomic<long> g_live_sinks{0};
 
-const SourceInfo* find_member(SensInterface iface, DISPID id) {
-    for (const auto& s : kSources)
-        if (s.iface == iface && s.dispid == id) return &s;
+const SensMethod* find_member(SensInterface iface, DISPID id) {
+    for (const auto& m : kSensMethods)
+        if (m.iface == iface && m.dispid == id) return &m;
     return nullptr;
 }
 
@@ -41,8 +41,8 @@ constexpr std::string_view kParamNames[] = {"bstrUserName", "dwSessionId"};
 
 long SinkCore::live_count() { return g_live_sinks.load(); }
 
-SinkCore::SinkCore(SensInterface iface, std::shared_ptr<EventQueue> queue, EventFilter filter)
-    : iface_(iface), queue_(std::move(queue)), filter_(filter) {
+SinkCore::SinkCore(SensInterface iface, EventInlet inlet)
+    : iface_(iface), inlet_(std::move(inlet)) {
     g_live_sinks.fetch_add(1);
 }
 
@@ -53,8 +53,7 @@ const IID& SinkCore::interface_id() const {
 }
 
 HRESULT SinkCore::deliver(Event&& event) noexcept {
-    if (filter_.accepts(event.type(), event.has_session, event.session_id))
-        queue_->push(std::move(event));  // a full queue counts the drop itself
+    inlet_.post(std::move(event));  // a full queue counts the drop itself
     return S_OK;
 }
 
@@ -65,13 +64,15 @@ HRESULT SinkCore::post(Source source, BSTR user, bool has_session, DWORD session
         e.source = source;
         e.has_session = has_session;
         e.session_id = session_id;
-        if (user) append_utf8(e.user, as_utf16(user), SysStringLen(user));
+        std::string qualified;
+        if (user) append_utf8(qualified, as_utf16(user), SysStringLen(user));
+        set_qualified_user(e, std::move(qualified));
         return deliver(std::move(e));
     } catch (...) {
         // A COM entry point is a boundary nothing may cross (this runs on
         // SENS's RPC thread in the user's process): the event is lost, and
         // counted as dropped.
-        queue_->count_dropped();
+        inlet_.count_dropped();
         return E_OUTOFMEMORY;
     }
 }
@@ -81,10 +82,10 @@ HRESULT SinkCore::get_ids_of_names(REFIID riid, LPOLESTR* names, UINT count,
     if (!IsEqualGUID(riid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
     if (!names || !ids) return E_POINTER;
     if (count == 0) return E_INVALIDARG;
-    const SourceInfo* member = nullptr;
+    const SensMethod* member = nullptr;
     if (names[0]) {
-        for (const auto& s : kSources)
-            if (s.iface == iface_ && name_equals(names[0], s.method)) member = &s;
+        for (const auto& m : kSensMethods)
+            if (m.iface == iface_ && name_equals(names[0], m.method)) member = &m;
     }
     HRESULT hr = S_OK;
     ids[0] = member ? member->dispid : DISPID_UNKNOWN;
@@ -102,7 +103,7 @@ HRESULT SinkCore::invoke(DISPID member_id, REFIID riid, WORD flags, DISPPARAMS* 
                          VARIANT* result, UINT* arg_err) noexcept {
     const std::int64_t mono = monotonic_now_ns();
     if (!IsEqualGUID(riid, IID_NULL)) return DISP_E_UNKNOWNINTERFACE;
-    const SourceInfo* member = find_member(iface_, member_id);
+    const SensMethod* member = find_member(iface_, member_id);
     if (!member || !(flags & DISPATCH_METHOD)) return DISP_E_MEMBERNOTFOUND;
     if (!params) return E_INVALIDARG;
     if (params->cNamedArgs != 0) return DISP_E_NONAMEDARGS;
@@ -113,13 +114,15 @@ HRESULT SinkCore::invoke(DISPID member_id, REFIID riid, WORD flags, DISPPARAMS* 
     try {
         Event e;
         e.monotonic_ns = mono;
-        e.source = static_cast<Source>(member - kSources.data());
+        e.source = member->source;
         // Arguments arrive last-first: the user name is rgvarg[n - 1].
-        HRESULT hr = coerce_to_utf8(params->rgvarg[n - 1], e.user);
+        std::string qualified;
+        HRESULT hr = coerce_to_utf8(params->rgvarg[n - 1], qualified);
         if (FAILED(hr)) {
             if (arg_err) *arg_err = n - 1;
             return hr;
         }
+        set_qualified_user(e, std::move(qualified));
         if (n == 2) {
             hr = coerce_to_ui4(params->rgvarg[0], e.session_id);
             if (FAILED(hr)) {
@@ -131,7 +134,7 @@ HRESULT SinkCore::invoke(DISPID member_id, REFIID riid, WORD flags, DISPPARAMS* 
         if (result) VariantInit(result);
         return deliver(std::move(e));
     } catch (...) {  // as in post()
-        queue_->count_dropped();
+        inlet_.count_dropped();
         return E_OUTOFMEMORY;
     }
 }
@@ -161,10 +164,10 @@ PYSENS2_SINK_METHOD2(SensLogon2Sink, PostShell)
 #undef PYSENS2_SINK_METHOD1
 #undef PYSENS2_SINK_METHOD2
 
-SinkPair make_sinks(const std::shared_ptr<EventQueue>& queue, const EventFilter& filter) {
+SinkPair make_sinks(const EventInlet& inlet) {
     SinkPair pair;
-    pair.logon = ComPtr<ISensLogon>::attach(new SensLogonSink(queue, filter));
-    pair.logon2 = ComPtr<ISensLogon2>::attach(new SensLogon2Sink(queue, filter));
+    pair.logon = ComPtr<ISensLogon>::attach(new SensLogonSink(inlet));
+    pair.logon2 = ComPtr<ISensLogon2>::attach(new SensLogon2Sink(inlet));
     return pair;
 }
 

@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "../core/event_filter.hpp"
-#include "../core/event_queue.hpp"
+#include "../core/event_inlet.hpp"
 #include "com_ptr.hpp"
 #include "sens_interfaces.hpp"
+#include "sens_methods.hpp"
 
 namespace pysens2 {
 
@@ -22,7 +22,7 @@ public:
     static long live_count();
 
 protected:
-    SinkCore(SensInterface iface, std::shared_ptr<EventQueue> queue, EventFilter filter);
+    SinkCore(SensInterface iface, EventInlet inlet);
     ~SinkCore();
     SinkCore(const SinkCore&) = delete;
     SinkCore& operator=(const SinkCore&) = delete;
@@ -39,8 +39,7 @@ private:
     HRESULT deliver(Event&& event) noexcept;
 
     const SensInterface iface_;
-    const std::shared_ptr<EventQueue> queue_;
-    const EventFilter filter_;
+    const EventInlet inlet_;
 };
 
 // IUnknown and IDispatch over SinkCore for one SENS interface.
@@ -94,8 +93,7 @@ protected:
 
 class SensLogonSink final : public SinkObject<SensLogonSink, ISensLogon> {
 public:
-    SensLogonSink(std::shared_ptr<EventQueue> queue, EventFilter filter)
-        : SinkObject(SensInterface::Logon, std::move(queue), filter) {}
+    explicit SensLogonSink(EventInlet inlet) : SinkObject(SensInterface::Logon, std::move(inlet)) {}
 
     HRESULT STDMETHODCALLTYPE Logon(BSTR user) override;
     HRESULT STDMETHODCALLTYPE Logoff(BSTR user) override;
@@ -112,8 +110,8 @@ private:
 
 class SensLogon2Sink final : public SinkObject<SensLogon2Sink, ISensLogon2> {
 public:
-    SensLogon2Sink(std::shared_ptr<EventQueue> queue, EventFilter filter)
-        : SinkObject(SensInterface::Logon2, std::move(queue), filter) {}
+    explicit SensLogon2Sink(EventInlet inlet)
+        : SinkObject(SensInterface::Logon2, std::move(inlet)) {}
 
     HRESULT STDMETHODCALLTYPE Logon(BSTR user, DWORD session) override;
     HRESULT STDMETHODCALLTYPE Logoff(BSTR user, DWORD session) override;
@@ -137,6 +135,17 @@ struct SinkPair {
                                               : static_cast<IDispatch*>(logon.get());
     }
 };
-SinkPair make_sinks(const std::shared_ptr<EventQueue>& queue, const EventFilter& filter);
+SinkPair make_sinks(const EventInlet& inlet);
+
+// Implemented by a backend whose events arrive through SinkPair objects, so
+// pysens2.testing and the benchmarks can call them as SENS would.
+class SensSinkOwner {
+public:
+    // New references to the live sinks; empty when not started.
+    virtual SinkPair sens_sinks() const = 0;
+
+protected:
+    ~SensSinkOwner() = default;
+};
 
 }  // namespace pysens2

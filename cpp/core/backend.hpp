@@ -1,51 +1,43 @@
-// Where events come from. A backend connects the monitor's sink objects to an
-// event source: the COM+ Event System on Windows ("sens"), or nothing at all
-// ("simulated": events come only from callers holding the sink pointers).
+// A backend is an event source: started with an EventInlet, it pushes events
+// into the monitor's queue from threads of its own (a COM apartment, a
+// window's message loop, a service handler, a D-Bus reader) until stopped.
+// The core knows this interface only; the backends live in cpp/backends.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
+#include <cstdint>
 
-#include "../com/sink.hpp"
+#include "event_inlet.hpp"
+#include "event_types.hpp"
 
 namespace pysens2 {
 
-// The COM apartment of the backend's own thread (Windows).
+// The COM apartment of a backend's own thread (SENS on Windows).
 enum class Apartment { Mta, Sta };
 
 struct BackendConfig {
-    EventMask mask = kAllEvents;
+    EventMask mask = kAllEvents;  // the types asked for (within supported())
     Apartment apartment = Apartment::Mta;
     // PerUser subscriptions work without administrator rights; services
     // running as SYSTEM need machine-wide ones (per_user = false).
     bool per_user = true;
+    bool all_sessions = true;  // a source that can narrow its registration may
 };
 
 class Backend {
 public:
     virtual ~Backend() = default;
     virtual const char* name() const = 0;
-    // The session whose events a monitor keeps by default.
+    // The event types this backend can deliver.
+    virtual EventMask supported() const = 0;
+    // The session whose events a monitor keeps by default; throws if it
+    // cannot be known (never a guess).
     virtual std::uint32_t own_session() const = 0;
-    // Connects the sinks; throws ComError, leaving nothing connected, on failure.
-    virtual void start(const SinkPair& sinks, const BackendConfig& config) = 0;
-    // Disconnects them; always completes, then throws ComError if a step failed.
+    // Connects the source; throws (ComError on Windows), leaving nothing
+    // connected, on failure. Events go to `inlet` from then until stop().
+    virtual void start(const EventInlet& inlet, const BackendConfig& config) = 0;
+    // Disconnects it: no event reaches the inlet once this returns. Always
+    // completes, then throws if a step failed.
     virtual void stop() = 0;
 };
-
-struct BackendStatus {
-    std::string name;
-    bool available;
-    std::string reason;  // why it is unavailable, or what it is
-};
-
-// Every backend this build knows, available here or not.
-std::vector<BackendStatus> backend_statuses();
-
-// "auto" picks the platform's real backend. Throws BackendUnavailable with
-// the reason for a backend this platform or build lacks, std::invalid_argument
-// for an unknown name.
-std::unique_ptr<Backend> make_backend(const std::string& name);
 
 }  // namespace pysens2

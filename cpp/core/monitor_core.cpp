@@ -1,18 +1,40 @@
 #include "monitor_core.hpp"
 
 #include <exception>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "errors.hpp"
 
 namespace pysens2 {
 
-MonitorCore::MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler)
-    : MonitorCore(options, std::move(handler), make_backend(options.backend)) {}
+namespace {
+
+EventMask checked_mask(const std::optional<EventMask>& wanted, const Backend& backend) {
+    const EventMask supported = backend.supported();
+    if (!wanted) return supported;
+    const EventMask missing = *wanted & ~supported;
+    if (missing) {
+        std::string names, valid;
+        for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+            const auto type = static_cast<EventType>(t);
+            std::string& list = (missing & mask_of(type)) ? names : valid;
+            if ((missing | supported) & mask_of(type))
+                list += (list.empty() ? "" : ", ") + std::string(type_name(type));
+        }
+        throw std::invalid_argument("backend '" + std::string(backend.name()) +
+                                    "' cannot deliver " + names + "; it delivers " + valid);
+    }
+    return *wanted;
+}
+
+}  // namespace
 
 MonitorCore::MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler,
                          std::unique_ptr<Backend> backend)
     : options_(std::move(options)),
+      mask_(checked_mask(options_.mask, *backend)),
       handler_(std::move(handler)),
       queue_(std::make_shared<EventQueue>(options_.queue_size)),
       backend_(std::move(backend)) {
@@ -58,11 +80,12 @@ void MonitorCore::start() {
 void MonitorCore::start_locked() {
     queue_->reopen();
     // own_session() is asked only when needed: it may fail (ComError).
-    EventFilter filter{options_.mask, options_.all_sessions,
+    EventFilter filter{mask_, options_.all_sessions,
                        options_.all_sessions ? 0u : backend_->own_session()};
-    SinkPair sinks = make_sinks(queue_, filter);
     try {
-        backend_->start(sinks, BackendConfig{options_.mask, options_.apartment, options_.per_user});
+        backend_->start(EventInlet(queue_, filter),
+                        BackendConfig{mask_, options_.apartment, options_.per_user,
+                                      options_.all_sessions});
     } catch (...) {
         queue_->close(true);
         throw;
@@ -73,7 +96,6 @@ void MonitorCore::start_locked() {
         auto dispatcher = std::make_shared<Dispatcher>(queue_, handler_, options_.batch_size);
         dispatcher->start();
         std::lock_guard<std::mutex> lock(mutex_);
-        sinks_ = std::move(sinks);
         dispatcher_ = std::move(dispatcher);
         running_.store(true);
     } catch (...) {
@@ -93,11 +115,9 @@ bool MonitorCore::stop(std::optional<std::chrono::nanoseconds> timeout, bool dis
     {
         std::lock_guard<std::mutex> lifecycle(lifecycle_mutex_);
         bool was_running;
-        SinkPair sinks;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             was_running = running_.exchange(false);
-            sinks = std::move(sinks_);
             dispatcher = dispatcher_;
         }
         // Backend first, so no new events arrive; then close the queue,
@@ -109,10 +129,6 @@ bool MonitorCore::stop(std::optional<std::chrono::nanoseconds> timeout, bool dis
                 backend_error = std::current_exception();
             }
         }
-        // Only now, after the backend's COM thread has left its apartment,
-        // are the sinks released: a call that was in flight when the
-        // backend disconnected them still finds them alive.
-        sinks = SinkPair{};
         if (discard || was_running) queue_->close(discard);
     }
     // Waited for without the lifecycle lock: a callback may call stop() or start().
@@ -136,10 +152,9 @@ bool MonitorCore::on_dispatcher_thread() const {
     return d && d->on_dispatcher_thread();
 }
 
-SinkPair MonitorCore::sinks() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+Backend& MonitorCore::running_backend() const {
     if (!running_.load()) throw StateError("the monitor is not running; call start() first");
-    return sinks_;
+    return *backend_;
 }
 
 }  // namespace pysens2

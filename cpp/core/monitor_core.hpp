@@ -1,5 +1,5 @@
-// One running monitor without Python: queue, sinks, backend and dispatcher,
-// and the order in which they are started and stopped.
+// One running monitor without Python: queue, backend and dispatcher, and the
+// order in which they are started and stopped.
 #pragma once
 
 #include <atomic>
@@ -16,8 +16,8 @@
 namespace pysens2 {
 
 struct MonitorOptions {
-    std::string backend = "auto";
-    EventMask mask = kAllEvents;
+    // Every type the backend supports when not given.
+    std::optional<EventMask> mask;
     std::size_t queue_size = 65536;
     bool all_sessions = true;
     Apartment apartment = Apartment::Mta;
@@ -27,9 +27,8 @@ struct MonitorOptions {
 
 class MonitorCore {
 public:
-    // Resolves the backend now, so an unavailable one fails at construction.
-    MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler);
-    // With a backend of the caller's (options.backend is then only a label).
+    // Throws std::invalid_argument, naming them, when options.mask asks for
+    // types the backend cannot deliver.
     MonitorCore(MonitorOptions options, std::shared_ptr<DeliveryHandler> handler,
                 std::unique_ptr<Backend> backend);
     ~MonitorCore();
@@ -39,7 +38,7 @@ public:
     // Throws StateError if running, ComError if the backend cannot connect.
     // Exception-safe: whatever fails, nothing is left connected or running.
     void start();
-    // Disconnects the sinks, lets the dispatcher deliver what was queued
+    // Stops the backend, lets the dispatcher deliver what was queued
     // (or drops it if `discard`), and waits up to `timeout` for it. Returns
     // true once the dispatcher has finished; false if it is still delivering
     // (timeout, or called from inside a delivery). A no-op when stopped.
@@ -51,15 +50,17 @@ public:
     std::uint64_t dropped() const { return queue_->dropped(); }
     std::uint64_t dispatcher_wakeups() const { return queue_->wakeups(); }
     const MonitorOptions& options() const { return options_; }
+    EventMask mask() const { return mask_; }
     const char* backend_name() const { return backend_->name(); }
     std::uint32_t own_session() const { return backend_->own_session(); }
-    // New references to the live sinks; throws StateError when not running.
-    SinkPair sinks() const;
+    // The backend, for pysens2.testing; throws StateError when not running.
+    Backend& running_backend() const;
 
 private:
     void start_locked();  // lifecycle_mutex_ held, no dispatcher running
 
     const MonitorOptions options_;
+    const EventMask mask_;
     const std::shared_ptr<DeliveryHandler> handler_;
     const std::shared_ptr<EventQueue> queue_;
     const std::unique_ptr<Backend> backend_;
@@ -67,9 +68,8 @@ private:
     // (on Windows, cross-process calls). Readers never take it, so running(),
     // repr() and the like never wait for a start in progress.
     std::mutex lifecycle_mutex_;
-    mutable std::mutex mutex_;  // guards sinks_ and dispatcher_, briefly
+    mutable std::mutex mutex_;  // guards dispatcher_, briefly
     std::atomic<bool> running_{false};
-    SinkPair sinks_;
     std::shared_ptr<Dispatcher> dispatcher_;
 };
 

@@ -24,7 +24,14 @@ from typing import (
 from . import _native
 from ._errors import MonitorStopped
 from ._native import SessionEvent
-from ._types import EventType, EventTypeLike, mask_of, parse_event_type, parse_event_types
+from ._types import (
+    EventType,
+    EventTypeLike,
+    mask_of,
+    parse_event_type,
+    parse_event_types,
+    types_of,
+)
 from ._validate import check_choice, check_int, check_timeout
 
 if TYPE_CHECKING:
@@ -104,7 +111,7 @@ class SessionMonitor:
         apartment: str = "mta",
         per_user: bool = True,
     ) -> None:
-        self._events = parse_event_types(events)
+        wanted = None if events is None else parse_event_types(events)
         check_choice("backend", backend, BACKENDS)
         check_int("queue_size", queue_size, 1, MAX_QUEUE_SIZE)
         check_int("buffer_size", buffer_size, 1, MAX_QUEUE_SIZE)
@@ -121,13 +128,15 @@ class SessionMonitor:
         self._buffer_size = buffer_size
         self._native = _native.Monitor(
             backend,
-            mask_of(self._events),
+            None if wanted is None else mask_of(wanted),
             queue_size,
             buffer_size,
             sessions == "all",
             apartment,
             per_user,
         )
+        # Not given: every type the backend delivers.
+        self._events = types_of(self._native.mask)
         self._native.set_error_handler(on_error)
         # Read on the dispatcher thread, changed on loop threads: the lock
         # covers both.

@@ -5,14 +5,24 @@ from __future__ import annotations
 import enum
 from typing import Iterable, Union
 
-__all__ = ["EventType", "EventTypeLike", "parse_event_type", "parse_event_types"]
+__all__ = [
+    "EventType",
+    "EventTypeLike",
+    "mask_of",
+    "parse_event_type",
+    "parse_event_types",
+    "types_of",
+]
 
 
 class EventType(enum.Enum):
-    """The ten SENS logon events.
+    """Every kind of session change, whichever source delivers it.
 
-    The first five arrive through ISensLogon2 and carry a session id; the rest
-    arrive through ISensLogon and carry only the user name.
+    LOGON to POST_SHELL and the WTS types (CONSOLE_CONNECT on) always carry a
+    session id. START_SHELL, the display lock and the screen saver carry one
+    when WTS delivers them (lock and unlock under ``backend="auto"`` or
+    ``"wts"``), not from SENS's ISensLogon. SESSION_CHANGE is a WTS code
+    pysens2 does not know (``event.code`` has it): passed through, never dropped.
     """
 
     LOGON = "logon"
@@ -25,10 +35,16 @@ class EventType(enum.Enum):
     DISPLAY_UNLOCK = "display_unlock"
     START_SCREEN_SAVER = "start_screen_saver"
     STOP_SCREEN_SAVER = "stop_screen_saver"
+    CONSOLE_CONNECT = "console_connect"
+    CONSOLE_DISCONNECT = "console_disconnect"
+    REMOTE_CONNECT = "remote_connect"
+    REMOTE_DISCONNECT = "remote_disconnect"
+    REMOTE_CONTROL = "remote_control"
+    SESSION_CHANGE = "session_change"
 
     @property
     def has_session_id(self) -> bool:
-        """Whether events of this type carry a session id."""
+        """Whether events of this type carry a session id from every source."""
         return self in _WITH_SESSION
 
     @property
@@ -45,7 +61,7 @@ class EventType(enum.Enum):
 
 _INDEX = {member: i for i, member in enumerate(EventType)}
 _BY_NAME = {member.value: member for member in EventType}
-_WITH_SESSION = frozenset(list(EventType)[:5])
+_WITH_SESSION = frozenset(list(EventType)[:5] + list(EventType)[10:])
 
 EventTypeLike = Union[EventType, str]
 
@@ -82,6 +98,11 @@ def parse_event_types(values: object) -> frozenset[EventType]:
     if not items:
         raise ValueError("events must name at least one event type (or be None for all)")
     return frozenset(parse_event_type(v) for v in items)
+
+
+def types_of(mask: int) -> frozenset[EventType]:
+    """The event types whose bits are set in `mask`."""
+    return frozenset(t for t in EventType if mask & t.bit)
 
 
 def mask_of(types: Iterable[EventType]) -> int:

@@ -31,7 +31,9 @@ def format_line(event: SessionEvent) -> str:
     session = "-" if event.session_id is None else str(event.session_id)
     stamp = event.timestamp.isoformat(timespec="milliseconds")
     kind = f"{event.type.name:<18}"
-    return f"{stamp}  {kind}  session {session:>10}  user {event.user or '-'}  ({event.source})"
+    code = "" if event.code is None else f" code {event.code}"
+    user = event.qualified_user or "-"
+    return f"{stamp}  {kind}  session {session:>10}  user {user}  ({event.source}{code})"
 
 
 def format_json(event: SessionEvent) -> str:
@@ -39,10 +41,12 @@ def format_json(event: SessionEvent) -> str:
         {
             "type": event.type.value,
             "user": event.user,
+            "domain": event.domain,
             "session_id": event.session_id,
             "timestamp": event.timestamp.isoformat(),
             "monotonic_ns": event.monotonic_ns,
             "source": event.source,
+            "code": event.code,
         },
         ensure_ascii=False,
     )

@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple, Optional, Sequence
 from . import _native
 from ._errors import ComError
 from ._monitor import SessionMonitor
+from ._native import SessionEvent
 from ._types import EventType, EventTypeLike, parse_event_type
 from ._validate import check_int
 
@@ -162,6 +163,37 @@ def _check_hresult(hresult: int, what: str) -> None:
         raise ComError(f"{what} failed: 0x{hresult:08X}", hresult)
 
 
+def _sens_source(etype: EventType) -> int:
+    source = _native.sens_source(_TYPE_INDEX[etype])
+    if source is None:
+        raise ValueError(
+            f"{etype.name} does not come from SENS, so it has no sink method to call; "
+            "fire() it instead, which hands it to the simulated backend as WTS would"
+        )
+    return source
+
+
+def _source_index(name: str) -> int:
+    names = _native.source_names()
+    if name not in names:
+        raise ValueError(f"unknown source {name!r}; expected one of: {', '.join(names)}")
+    return names.index(name)
+
+
+# The WTS code that delivers each type (WM_WTSSESSION_CHANGE's wParam).
+_WTS_CODE = {
+    EventType.CONSOLE_CONNECT: 1,
+    EventType.CONSOLE_DISCONNECT: 2,
+    EventType.REMOTE_CONNECT: 3,
+    EventType.REMOTE_DISCONNECT: 4,
+    EventType.LOGON: 5,
+    EventType.LOGOFF: 6,
+    EventType.DISPLAY_LOCK: 7,
+    EventType.DISPLAY_UNLOCK: 8,
+    EventType.REMOTE_CONTROL: 9,
+}
+
+
 def fire(
     monitor: SessionMonitor,
     event_type: EventTypeLike,
@@ -169,29 +201,64 @@ def fire(
     session_id: Optional[int] = None,
     *,
     via: Via = "vtable",
+    source: Optional[str] = None,
+    code: Optional[int] = None,
 ) -> None:
-    """Fire one event into a running monitor through its real sink.
+    """Fire one event into a running monitor as its source would.
 
-    The call is made from a new native thread and returns once the sink has
-    accepted the event (delivery to callbacks follows on the dispatcher).
+    An event SENS delivers goes through the monitor's real sink objects, from
+    a new native thread (``via`` picks the vtable or GetIDsOfNames + Invoke):
     ``session_id`` defaults to the monitor's own session for ISensLogon2
     events and must be None for ISensLogon events, which carry none.
     ``user=None`` sends a NULL BSTR.
+
+    Anything else comes as WTS delivers it, into a ``backend="simulated"``
+    monitor: the WTS-only types, an ISensLogon type given a ``session_id``
+    (lock and unlock as WTS reports them), any ``source`` named explicitly
+    (e.g. ``"WTS.SESSION_LOGON"`` or ``"SERVICE.SESSION_LOCK"``), and
+    SESSION_CHANGE, which needs the unknown ``code``. ``user`` may be
+    ``"DOMAIN\\user"``. Returns once the event is queued.
     """
     native = _native_of(monitor)
     etype = parse_event_type(event_type)
-    if etype.has_session_id:
-        if session_id is None:
-            session_id = native.own_session
+    through_sink = (
+        source is None
+        and code is None
+        and _native.sens_source(_TYPE_INDEX[etype]) is not None
+        and (etype.has_session_id or session_id is None)
+    )
+    if session_id is None and (etype.has_session_id or not through_sink):
+        session_id = native.own_session
+    if session_id is not None:
         check_int("session_id", session_id, 0, _SESSION_ID_MAX)
-    elif session_id is not None:
-        raise ValueError(
-            f"{etype.name} arrives through ISensLogon and carries no session id; "
-            "pass session_id=None"
+    if through_sink:
+        hresult = _native.fire(
+            native, _sens_source(etype), _utf16(user), session_id or 0, _check_via(via)
         )
-    source = _native.canonical_source(_TYPE_INDEX[etype])
-    hresult = _native.fire(native, source, _utf16(user), session_id or 0, _check_via(via))
-    _check_hresult(hresult, f"firing {etype.name}")
+        _check_hresult(hresult, f"firing {etype.name}")
+        return
+    if user is None:
+        user = ""
+    if not isinstance(user, str):
+        raise TypeError(f"user must be a str or None, not {type(user).__name__}")
+    if source is None:
+        if code is None:
+            if etype not in _WTS_CODE:
+                raise ValueError(
+                    f"{etype.name} events carry the WTS code pysens2 does not know: pass code"
+                )
+            code = _WTS_CODE[etype]
+        names = _native.source_names()
+        first = names.index("WTS.CONSOLE_CONNECT")
+        source = names[first + code - 1] if 1 <= code <= 9 else "WTS.OTHER"
+    index = _source_index(source)
+    # SessionEvent's own checks give the clear error for a mismatched type,
+    # source, session id or code, before anything is queued.
+    domain, sep, name = user.partition("\\")
+    if not sep or not domain:  # split as SENS names are: see SessionEvent.qualified_user
+        domain, name = "", user
+    checked = SessionEvent(etype, name, session_id, domain=domain, source=source, code=code)
+    _native.inject(native, index, name, domain, session_id, checked.code or 0)
 
 
 def fire_burst(
@@ -212,8 +279,7 @@ def fire_burst(
     etype = parse_event_type(event_type)
     check_int("count", count, 0, _SESSION_ID_MAX)
     check_int("threads", threads, 1, 256)
-    source = _native.canonical_source(_TYPE_INDEX[etype])
-    _native.fire_burst(native, source, threads, count, _check_via(via))
+    _native.fire_burst(native, _sens_source(etype), threads, count, _check_via(via))
 
 
 def fire_raw_invoke(

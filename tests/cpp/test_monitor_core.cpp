@@ -2,8 +2,11 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "backends/registry.hpp"
+#include "backends/simulated/simulated_backend.hpp"
 #include "core/errors.hpp"
 #include "core/monitor_core.hpp"
 
@@ -20,24 +23,30 @@ struct Counter : DeliveryHandler {
 
 MonitorOptions simulated(EventMask mask = kAllEvents) {
     MonitorOptions o;
-    o.backend = "simulated";
     o.mask = mask;
     o.queue_size = 1000;
     return o;
+}
+
+std::unique_ptr<Backend> sim() { return std::make_unique<SimulatedBackend>(); }
+
+// The running simulated backend's sink objects.
+SinkPair sinks_of(MonitorCore& m) {
+    return dynamic_cast<SensSinkOwner&>(m.running_backend()).sens_sinks();
 }
 }  // namespace
 
 TEST_CASE("start, fire through the sinks, stop: events arrive and sinks are freed") {
     long before = SinkCore::live_count();
     auto h = std::make_shared<Counter>();
-    MonitorCore m(simulated(), h);
+    MonitorCore m(simulated(), h, sim());
     CHECK_FALSE(m.running());
-    CHECK_THROWS_AS(m.sinks(), StateError);
+    CHECK_THROWS_AS(sinks_of(m), StateError);
     m.start();
     CHECK(m.running());
     CHECK_THROWS_AS(m.start(), StateError);
     {
-        SinkPair s = m.sinks();
+        SinkPair s = sinks_of(m);
         for (int i = 0; i < 10; ++i) s.logon2->Logon(nullptr, 0);
     }
     CHECK(m.stop(std::nullopt));
@@ -48,9 +57,9 @@ TEST_CASE("start, fire through the sinks, stop: events arrive and sinks are free
 
 TEST_CASE("a sink reference kept after stop is harmless: its events go nowhere") {
     auto h = std::make_shared<Counter>();
-    MonitorCore m(simulated(), h);
+    MonitorCore m(simulated(), h, sim());
     m.start();
-    SinkPair kept = m.sinks();
+    SinkPair kept = sinks_of(m);
     m.stop(std::nullopt);
     CHECK(kept.logon->DisplayLock(nullptr) == S_OK);
     CHECK(h->n == 0);
@@ -58,10 +67,10 @@ TEST_CASE("a sink reference kept after stop is harmless: its events go nowhere")
 
 TEST_CASE("restart works many times and calls starting() each time") {
     auto h = std::make_shared<Counter>();
-    MonitorCore m(simulated(), h);
+    MonitorCore m(simulated(), h, sim());
     for (int i = 0; i < 200; ++i) {
         m.start();
-        m.sinks().logon->DisplayUnlock(nullptr);
+        sinks_of(m).logon->DisplayUnlock(nullptr);
         CHECK(m.stop(std::nullopt));
     }
     CHECK(h->n == 200);
@@ -70,26 +79,21 @@ TEST_CASE("restart works many times and calls starting() each time") {
 
 TEST_CASE("the mask keeps unwanted events out of the queue") {
     auto h = std::make_shared<Counter>();
-    MonitorCore m(simulated(mask_of(EventType::DisplayLock)), h);
+    MonitorCore m(simulated(mask_of(EventType::DisplayLock)), h, sim());
     m.start();
-    SinkPair s = m.sinks();
+    SinkPair s = sinks_of(m);
     s.logon->DisplayUnlock(nullptr);
     s.logon->DisplayLock(nullptr);
     m.stop(std::nullopt);
     CHECK(h->n == 1);
 }
 
-TEST_CASE("unknown and unavailable backends fail at construction with a reason") {
-    auto h = std::make_shared<Counter>();
-    MonitorOptions o = simulated();
-    o.backend = "bogus";
-    CHECK_THROWS_AS(MonitorCore(o, h), std::invalid_argument);
+TEST_CASE("unknown and unavailable backends fail with a reason") {
+    CHECK_THROWS_AS(make_backend("bogus"), std::invalid_argument);
 #ifndef PYSENS2_HAVE_SENS_BACKEND
-    o.backend = "sens";
-    CHECK_THROWS_AS(MonitorCore(o, h), BackendUnavailable);
-    o.backend = "auto";
+    CHECK_THROWS_AS(make_backend("sens"), BackendUnavailable);
     try {
-        MonitorCore m(o, h);
+        make_backend("auto");
         FAIL("auto must not fall back silently");
     } catch (const BackendUnavailable& e) {
         CHECK(std::string(e.what()).find("simulated") != std::string::npos);
@@ -97,9 +101,35 @@ TEST_CASE("unknown and unavailable backends fail at construction with a reason")
 #endif
 }
 
+TEST_CASE("a monitor asked for types its backend cannot deliver fails, naming them") {
+    struct SensOnly : Backend {
+        const char* name() const override { return "lock-only"; }
+        EventMask supported() const override {
+            return mask_of(EventType::DisplayLock) | mask_of(EventType::DisplayUnlock);
+        }
+        std::uint32_t own_session() const override { return 0; }
+        void start(const EventInlet&, const BackendConfig&) override {}
+        void stop() override {}
+    };
+    auto h = std::make_shared<Counter>();
+    try {
+        MonitorCore m(simulated(mask_of(EventType::DisplayLock) | mask_of(EventType::RemoteConnect)),
+                      h, std::make_unique<SensOnly>());
+        FAIL("must refuse REMOTE_CONNECT");
+    } catch (const std::invalid_argument& e) {
+        CHECK(std::string(e.what()) ==
+              "backend 'lock-only' cannot deliver REMOTE_CONNECT; it delivers DISPLAY_LOCK, "
+              "DISPLAY_UNLOCK");
+    }
+    MonitorOptions all = simulated();
+    all.mask.reset();  // not given: everything the backend delivers
+    MonitorCore m(all, h, std::make_unique<SensOnly>());
+    CHECK(m.mask() == (mask_of(EventType::DisplayLock) | mask_of(EventType::DisplayUnlock)));
+}
+
 TEST_CASE("concurrent stop calls from several threads all return") {
     auto h = std::make_shared<Counter>();
-    MonitorCore m(simulated(), h);
+    MonitorCore m(simulated(), h, sim());
     m.start();
     std::vector<std::thread> ts;
     for (int i = 0; i < 8; ++i) ts.emplace_back([&] { m.stop(std::nullopt); });
@@ -124,7 +154,7 @@ TEST_CASE("concurrent start and stop never run two dispatchers at once") {
         void deliver(std::vector<Event>&) override {}
     };
     auto h = std::make_shared<Overlap>();
-    MonitorCore m(simulated(), h);
+    MonitorCore m(simulated(), h, sim());
     std::vector<std::thread> ts;
     for (int t = 0; t < 8; ++t)
         ts.emplace_back([&] {
@@ -144,22 +174,32 @@ TEST_CASE("concurrent start and stop never run two dispatchers at once") {
 
 namespace {
 
-// A backend whose start and stop fail on request.
+// A backend whose start and stop fail on request; fire() is its one event.
 struct FlakyBackend : Backend {
     std::atomic<int> starts{0}, stops{0};
     bool fail_start = false;
     bool fail_stop = false;
+    std::optional<EventInlet> inlet;
     const char* name() const override { return "flaky"; }
+    EventMask supported() const override { return kAllEvents; }
     std::uint32_t own_session() const override { return 0; }
-    void start(const SinkPair&, const BackendConfig&) override {
+    void start(const EventInlet& in, const BackendConfig&) override {
         if (fail_start) throw ComError("injected start failure", 0x80004005u);
+        inlet = in;
         ++starts;
     }
     void stop() override {
         ++stops;
+        inlet.reset();
         if (fail_stop) throw std::runtime_error("injected stop failure");
     }
 };
+
+void fire(MonitorCore& m) {
+    Event e;
+    e.source = Source::Logon_DisplayLock;
+    dynamic_cast<FlakyBackend&>(m.running_backend()).inlet->post(std::move(e));
+}
 
 struct FailingStart : Counter {
     bool fail = false;
@@ -179,10 +219,10 @@ TEST_CASE("a backend that fails to start leaves nothing running, and start can b
     b.fail_start = true;
     CHECK_THROWS_AS(m.start(), ComError);
     CHECK_FALSE(m.running());
-    CHECK_THROWS_AS(m.sinks(), StateError);
+    CHECK_THROWS_AS(m.running_backend(), StateError);
     b.fail_start = false;
     m.start();
-    m.sinks().logon->DisplayLock(nullptr);
+    fire(m);
     CHECK(m.stop(std::nullopt));
     CHECK(h->n == 1);
 }
@@ -201,7 +241,7 @@ TEST_CASE("a failure after the backend started disconnects it again") {
     CHECK(b.stops == 1);
     h->fail = false;
     m.start();  // a retried start works (no joinable thread overwritten)
-    m.sinks().logon->DisplayLock(nullptr);
+    fire(m);
     CHECK(m.stop(std::nullopt));
     CHECK(h->n == 1);
 }
@@ -212,14 +252,14 @@ TEST_CASE("any exception from the backend's stop still closes the queue; restart
     FlakyBackend& b = *backend;
     MonitorCore m(simulated(), h, std::move(backend));
     m.start();
-    m.sinks().logon->DisplayLock(nullptr);
+    fire(m);
     b.fail_stop = true;
     CHECK_THROWS_AS(m.stop(std::nullopt), std::runtime_error);
     CHECK_FALSE(m.running());
     CHECK(h->n == 1);  // what was queued was delivered
     b.fail_stop = false;
     m.start();  // would wait forever if the queue had been left open
-    m.sinks().logon->DisplayLock(nullptr);
+    fire(m);
     CHECK(m.stop(std::nullopt));
     CHECK(h->n == 2);
 }
@@ -227,7 +267,7 @@ TEST_CASE("any exception from the backend's stop still closes the queue; restart
 TEST_CASE("running() does not wait for a start in progress") {
     struct SlowBackend : FlakyBackend {
         std::atomic<bool> inside{false};
-        void start(const SinkPair& s, const BackendConfig& c) override {
+        void start(const EventInlet& s, const BackendConfig& c) override {
             inside = true;
             std::this_thread::sleep_for(500ms);
             FlakyBackend::start(s, c);

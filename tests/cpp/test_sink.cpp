@@ -15,7 +15,7 @@ namespace {
 struct Fixture {
     std::shared_ptr<EventQueue> queue = std::make_shared<EventQueue>(1024);
     SinkPair sinks;
-    explicit Fixture(EventFilter filter = {}) : sinks(make_sinks(queue, filter)) {}
+    explicit Fixture(EventFilter filter = {}) : sinks(make_sinks(EventInlet(queue, filter))) {}
 
     std::vector<Event> drain() {
         std::vector<Event> all, batch;
@@ -70,7 +70,7 @@ TEST_CASE("reference counting frees the object at zero and not before") {
     auto queue = std::make_shared<EventQueue>(4);
     long before = SinkCore::live_count();
     {
-        SinkPair s = make_sinks(queue, {});
+        SinkPair s = make_sinks(EventInlet(queue, {}));
         CHECK(SinkCore::live_count() == before + 2);
         CHECK(s.logon->AddRef() == 2);
         CHECK(s.logon->Release() == 1);
@@ -108,13 +108,13 @@ TEST_CASE("every vtable method queues its event with the right fields") {
     CHECK(b->SessionReconnect(user.get(), 3) == S_OK);
     CHECK(b->PostShell(user.get(), 4294967295u) == S_OK);
     std::vector<Event> got = f.drain();
-    REQUIRE(got.size() == kSourceCount);
-    for (std::size_t i = 0; i < kSourceCount; ++i) {
+    REQUIRE(got.size() == kSensMethodCount);
+    for (std::size_t i = 0; i < kSensMethodCount; ++i) {
         CAPTURE(i);
         CHECK(got[i].source == static_cast<Source>(i));
         CHECK(got[i].user == "Ren\xc3\xa9" "e");
         CHECK(got[i].monotonic_ns > 0);
-        bool logon2 = source_info(got[i].source).iface == SensInterface::Logon2;
+        bool logon2 = sens_method(got[i].source)->iface == SensInterface::Logon2;
         CHECK(got[i].has_session == logon2);
     }
     CHECK(got[7].session_id == 0);
@@ -189,8 +189,8 @@ TEST_CASE("Invoke delivers every DISPID with arguments in reverse order") {
         CHECK(invoke(f.sinks.logon2.get(), id,
                      {test::int_variant(VT_I4, 40 + id), test::bstr_variant(user.get())}) == S_OK);
     auto got = f.drain();
-    REQUIRE(got.size() == kSourceCount);
-    for (std::size_t i = 0; i < kSourceCount; ++i) {
+    REQUIRE(got.size() == kSensMethodCount);
+    for (std::size_t i = 0; i < kSensMethodCount; ++i) {
         CHECK(got[i].source == static_cast<Source>(i));
         CHECK(got[i].user == "bob");
     }
@@ -277,7 +277,7 @@ TEST_CASE("the filter keeps only wanted types and, if asked, the own session") {
 
 TEST_CASE("a full queue makes the sink drop and count, never block") {
     auto queue = std::make_shared<EventQueue>(3);
-    SinkPair s = make_sinks(queue, {});
+    SinkPair s = make_sinks(EventInlet(queue, {}));
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < 1000; ++i) CHECK(s.logon->DisplayLock(nullptr) == S_OK);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));

@@ -36,7 +36,7 @@ struct FailingAllocations {
 
 TEST_CASE("an event that cannot be allocated is dropped and counted, never thrown") {
     auto queue = std::make_shared<EventQueue>(16);
-    SinkPair sinks = make_sinks(queue, EventFilter{});
+    SinkPair sinks = make_sinks(EventInlet(queue, EventFilter{}));
     test::Bstr user(std::u16string(u"a user name long enough to need the heap, not SSO"));
     HRESULT by_vtable = S_OK, by_dispatch = S_OK;
     {

@@ -124,7 +124,7 @@ void fuzz_utf16(Input& in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static auto queue = std::make_shared<EventQueue>(256);
-    static SinkPair sinks = make_sinks(queue, EventFilter{});
+    static SinkPair sinks = make_sinks(EventInlet(queue, EventFilter{}));
     Input in(data, size);
     const std::uint8_t mode = in.take<std::uint8_t>();
     IDispatch* d = (mode & 1) ? static_cast<IDispatch*>(sinks.logon2.get())

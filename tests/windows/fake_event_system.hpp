@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "com/com_ptr.hpp"
-#include "windows/event_system.hpp"
+#include "backends/sens/event_system.hpp"
 
 namespace fake {
 

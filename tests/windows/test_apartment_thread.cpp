@@ -4,8 +4,8 @@
 #include <thread>
 
 #include "core/errors.hpp"
-#include "windows/apartment_thread.hpp"
-#include "windows/process_session.hpp"
+#include "backends/sens/apartment_thread.hpp"
+#include "backends/windows/process_session.hpp"
 
 using namespace pysens2;
 using namespace std::chrono_literals;

@@ -6,7 +6,9 @@
 #include <set>
 #include <thread>
 
+#include "backends/registry.hpp"
 #include "com/bstr.hpp"
+#include "com/sink.hpp"
 #include "core/errors.hpp"
 #include "core/monitor_core.hpp"
 #include "fake_event_system.hpp"
@@ -35,9 +37,8 @@ struct Recorder : DeliveryHandler {
     }
 };
 
-MonitorOptions sens(EventMask mask = kAllEvents) {
+MonitorOptions sens(EventMask mask = sens_event_mask()) {
     MonitorOptions o;
-    o.backend = "sens";
     o.mask = mask;
     o.queue_size = 10000;
     return o;
@@ -65,7 +66,7 @@ struct Fixture {
 
 TEST_CASE_FIXTURE(Fixture, "start stores one well-formed subscription per event type") {
     auto rec = std::make_shared<Recorder>();
-    MonitorCore m(sens(), rec);
+    MonitorCore m(sens(), rec, make_backend("sens"));
     m.start();
     auto stored = fake::state().snapshot();
     REQUIRE(stored.size() == 10);
@@ -103,7 +104,7 @@ TEST_CASE_FIXTURE(Fixture, "only the wanted methods are subscribed; per_user can
     auto rec = std::make_shared<Recorder>();
     MonitorOptions o = sens(mask_of(EventType::DisplayLock) | mask_of(EventType::SessionDisconnect));
     o.per_user = false;
-    MonitorCore m(o, rec);
+    MonitorCore m(o, rec, make_backend("sens"));
     m.start();
     auto stored = fake::state().snapshot();
     REQUIRE(stored.size() == 2);
@@ -115,7 +116,7 @@ TEST_CASE_FIXTURE(Fixture, "only the wanted methods are subscribed; per_user can
 
 TEST_CASE_FIXTURE(Fixture, "a publisher thread's calls arrive with the right fields, both routes") {
     auto rec = std::make_shared<Recorder>();
-    MonitorCore m(sens(), rec);
+    MonitorCore m(sens(), rec, make_backend("sens"));
     m.start();
     const std::wstring user = L"Jos\u00e9 \u7530\u4e2d";
     publish(user, 0, false);
@@ -128,7 +129,7 @@ TEST_CASE_FIXTURE(Fixture, "a publisher thread's calls arrive with the right fie
         types.insert(static_cast<int>(e.type()));
         CHECK(e.user == "Jos\xc3\xa9 \xe7\x94\xb0\xe4\xb8\xad");
         if (e.has_session) CHECK(e.session_id == (i < 10 ? 0u : 4294967295u));
-        CHECK(e.source == canonical_source(e.type()));
+        CHECK(e.source == sens_source_for(e.type()));
     }
     for (int t = 0; t < 10; ++t) CHECK(types.count(t) == 2);
 }
@@ -137,7 +138,7 @@ TEST_CASE_FIXTURE(Fixture, "STA mode: calls reach the sink through a proxy while
     auto rec = std::make_shared<Recorder>();
     MonitorOptions o = sens();
     o.apartment = Apartment::Sta;
-    MonitorCore m(o, rec);
+    MonitorCore m(o, rec, make_backend("sens"));
     m.start();
     auto stored = fake::state().snapshot();
     REQUIRE(stored.size() == 10);
@@ -146,7 +147,7 @@ TEST_CASE_FIXTURE(Fixture, "STA mode: calls reach the sink through a proxy while
     // from any thread).
     std::set<IUnknown*> sink_identities;
     {
-        SinkPair sinks = m.sinks();
+        SinkPair sinks = dynamic_cast<SensSinkOwner&>(m.running_backend()).sens_sinks();
         for (IUnknown* s : {static_cast<IUnknown*>(sinks.logon.get()),
                             static_cast<IUnknown*>(sinks.logon2.get())}) {
             ComPtr<IUnknown> identity;
@@ -180,7 +181,7 @@ TEST_CASE_FIXTURE(Fixture, "a failed Store rolls back what was stored and names 
     fake::state().fail_store_at = 3;
     auto rec = std::make_shared<Recorder>();
     long sinks_before = SinkCore::live_count();
-    MonitorCore m(sens(), rec);
+    MonitorCore m(sens(), rec, make_backend("sens"));
     try {
         m.start();
         FAIL("start() should have thrown");
@@ -199,7 +200,7 @@ TEST_CASE_FIXTURE(Fixture, "a failed Store rolls back what was stored and names 
 TEST_CASE_FIXTURE(Fixture, "stop removes every subscription and frees the sinks, 200 times over") {
     auto rec = std::make_shared<Recorder>();
     long sinks_before = SinkCore::live_count();
-    MonitorCore m(sens(), rec);
+    MonitorCore m(sens(), rec, make_backend("sens"));
     for (int i = 0; i < 200; ++i) {
         m.start();
         REQUIRE(fake::state().snapshot().size() == 10);
@@ -219,7 +220,7 @@ TEST_CASE_FIXTURE(Fixture, "events of other sessions are dropped unless all sess
         auto rec = std::make_shared<Recorder>();
         MonitorOptions o = sens(mask_of(EventType::Logon) | mask_of(EventType::DisplayLock));
         o.all_sessions = all;
-        MonitorCore m(o, rec);
+        MonitorCore m(o, rec, make_backend("sens"));
         CHECK(m.own_session() == own);
         m.start();
         publish(L"other", own + 1, false);  // Logon of another session, and DisplayLock
@@ -237,7 +238,7 @@ TEST_CASE_FIXTURE(Fixture, "events of other sessions are dropped unless all sess
 TEST_CASE("without an Event System, start fails clearly") {
     fake::state().reset();
     auto rec = std::make_shared<Recorder>();
-    MonitorCore m(sens(), rec);
+    MonitorCore m(sens(), rec, make_backend("sens"));
     try {
         m.start();
         FAIL("start() should have thrown");
@@ -258,7 +259,7 @@ TEST_CASE_FIXTURE(Fixture, "the calling thread may be in an STA, the MTA, or wit
             if (mode == 2) REQUIRE(SUCCEEDED(CoInitializeEx(nullptr, COINIT_MULTITHREADED)));
             {
                 auto rec = std::make_shared<Recorder>();
-                MonitorCore m(sens(mask_of(EventType::DisplayUnlock)), rec);
+                MonitorCore m(sens(mask_of(EventType::DisplayUnlock)), rec, make_backend("sens"));
                 m.start();
                 publish(L"caller", 1, false);
                 CHECK(rec->wait_for(1));

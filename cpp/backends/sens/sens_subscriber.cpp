@@ -31,7 +31,7 @@ std::string store_hint(HRESULT hr, bool per_user) {
 }
 
 std::wstring method_of(Source source) {
-    std::string_view m = source_info(source).method;
+    std::string_view m = sens_method(source)->method;
     return std::wstring(m.begin(), m.end());
 }
 
@@ -52,7 +52,8 @@ void SensSubscriber::subscribe(const SinkPair& sinks, const BackendConfig& confi
     try {
         for (std::size_t t = 0; t < kEventTypeCount; ++t) {
             auto type = static_cast<EventType>(t);
-            if (config.mask & mask_of(type)) store_one(canonical_source(type), config.per_user);
+            const std::optional<Source> source = sens_source_for(type);
+            if (source && (config.mask & mask_of(type))) store_one(*source, config.per_user);
         }
     } catch (...) {
         try {
@@ -65,7 +66,7 @@ void SensSubscriber::subscribe(const SinkPair& sinks, const BackendConfig& confi
 }
 
 void SensSubscriber::store_one(Source source, bool per_user) {
-    const SourceInfo& info = source_info(source);
+    const SensMethod& info = *sens_method(source);
     const std::string method(info.method);
     auto step = [&](const char* what) { return std::string(what) + "(" + method + ")"; };
 
@@ -137,7 +138,7 @@ void SensSubscriber::unsubscribe() {
         HRESULT hr = event_system_->Remove(bstr(kSubscriptionProgId).get(), bstr(query).get(),
                                            &error_index);
         if (FAILED(hr) && !already_removed(hr) && !first)
-            first = failure("IEventSystem::Remove(" + std::string(source_info(s.source).method) + ")",
+            first = failure("IEventSystem::Remove(" + std::string(sens_method(s.source)->method) + ")",
                             hr);
     }
     stored_.clear();

@@ -1,12 +1,14 @@
 // The list of backends and the choice among them.
 #include <stdexcept>
 
-#include "backend.hpp"
-#include "errors.hpp"
-#include "simulated_backend.hpp"
+#include "registry.hpp"
+
+#include "com/sens_methods.hpp"
+#include "core/errors.hpp"
+#include "simulated/simulated_backend.hpp"
 
 #ifdef PYSENS2_HAVE_SENS_BACKEND
-#include "../windows/sens_backend.hpp"
+#include "sens/sens_backend.hpp"
 #endif
 
 namespace pysens2 {
@@ -26,13 +28,15 @@ namespace {
 
 BackendStatus sens_status() {
 #if defined(PYSENS2_HAVE_SENS_BACKEND)
-    return {"sens", true, "SENS logon events through the COM+ Event System"};
+    return {"sens", true, "SENS logon events through the COM+ Event System", sens_event_mask()};
 #elif defined(_WIN32)
     return {"sens", false,
-            std::string("this build of pysens2 for ") + platform_name() + " has no SENS backend"};
+            std::string("this build of pysens2 for ") + platform_name() + " has no SENS backend",
+            sens_event_mask()};
 #else
     return {"sens", false,
-            std::string("SENS is a Windows service; it does not exist on ") + platform_name()};
+            std::string("SENS is a Windows service; it does not exist on ") + platform_name(),
+            sens_event_mask()};
 #endif
 }
 
@@ -40,7 +44,8 @@ BackendStatus sens_status() {
 
 std::vector<BackendStatus> backend_statuses() {
     return {sens_status(),
-            {"simulated", true, "events come only from pysens2.testing (any platform)"}};
+            {"simulated", true, "events come only from pysens2.testing (any platform)",
+             kAllEvents}};
 }
 
 std::unique_ptr<Backend> make_backend(const std::string& name) {

@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "backends/windows/win_error.hpp"
+
 namespace pysens2 {
 
 extern const GUID kCLSID_CEventSystem;
@@ -18,9 +20,6 @@ extern const GUID kIID_IEventSubscription;
 // ProgID the Event System stores subscriptions under.
 inline constexpr const wchar_t* kSubscriptionProgId = L"EventSystem.EventSubscription";
 
-// "0x80040154 Class not registered" style text for an HRESULT.
-std::string system_message(HRESULT hr);
-std::string hresult_hex(HRESULT hr);
 std::wstring widen(const std::string& ascii);
 
 }  // namespace pysens2

@@ -4,7 +4,7 @@
 
 #include "com/com_platform.hpp"
 #include "core/errors.hpp"
-#include "event_system.hpp"
+#include "win_error.hpp"
 
 namespace pysens2 {
 
