@@ -1,14 +1,16 @@
 // The list of backends and the choice among them.
-#include <stdexcept>
-
 #include "registry.hpp"
+
+#include <stdexcept>
 
 #include "com/sens_methods.hpp"
 #include "core/errors.hpp"
 #include "simulated/simulated_backend.hpp"
 
-#ifdef PYSENS2_HAVE_SENS_BACKEND
+#ifdef _WIN32
+#include "composite_backend.hpp"
 #include "sens/sens_backend.hpp"
+#include "wts/wts_backend.hpp"
 #endif
 
 namespace pysens2 {
@@ -26,32 +28,49 @@ namespace {
 #endif
 }
 
-BackendStatus sens_status() {
-#if defined(PYSENS2_HAVE_SENS_BACKEND)
-    return {"sens", true, "SENS logon events through the COM+ Event System", sens_event_mask()};
-#elif defined(_WIN32)
-    return {"sens", false,
-            std::string("this build of pysens2 for ") + platform_name() + " has no SENS backend",
-            sens_event_mask()};
+// Under "auto", WTS delivers lock and unlock (SENS's do not hold under Remote
+// Desktop or Fast User Switching, and carry no session id) and the types
+// only it has; SENS the rest. Each type comes from exactly one source.
+EventMask auto_wts_types() {
+    return wts_event_mask() & ~(mask_of(EventType::Logon) | mask_of(EventType::Logoff));
+}
+EventMask auto_sens_types() { return sens_event_mask() & ~auto_wts_types(); }
+
+BackendStatus windows_only(const char* name, const char* what, EventMask mask) {
+#ifdef _WIN32
+    return {name, true, what, mask};
 #else
-    return {"sens", false,
-            std::string("SENS is a Windows service; it does not exist on ") + platform_name(),
-            sens_event_mask()};
+    return {name, false,
+            std::string(what) + "; a Windows facility, which does not exist on " + platform_name(),
+            mask};
 #endif
+}
+
+BackendStatus sens_status() {
+    return windows_only("sens", "SENS logon events through the COM+ Event System",
+                        sens_event_mask());
+}
+BackendStatus wts_status() {
+    return windows_only("wts", "WM_WTSSESSION_CHANGE session notifications (WTS)",
+                        wts_event_mask());
+}
+BackendStatus auto_status() {
+    return windows_only("auto", "SENS and WTS combined: each event type from one of them",
+                        auto_sens_types() | auto_wts_types());
 }
 
 }  // namespace
 
 std::vector<BackendStatus> backend_statuses() {
-    return {sens_status(),
+    return {auto_status(), sens_status(), wts_status(),
             {"simulated", true, "events come only from pysens2.testing (any platform)",
              kAllEvents}};
 }
 
 std::unique_ptr<Backend> make_backend(const std::string& name) {
     if (name == "simulated") return std::make_unique<SimulatedBackend>();
-    if (name == "sens" || name == "auto") {
-        BackendStatus s = sens_status();
+    for (const BackendStatus& s : {auto_status(), sens_status(), wts_status()}) {
+        if (s.name != name) continue;
         if (!s.available) {
             std::string msg = "backend '" + name + "' is not available: " + s.reason;
             if (name == "auto")
@@ -59,12 +78,17 @@ std::unique_ptr<Backend> make_backend(const std::string& name) {
                        "backend=\"simulated\" to drive a monitor from pysens2.testing";
             throw BackendUnavailable(msg);
         }
-#ifdef PYSENS2_HAVE_SENS_BACKEND
-        return make_sens_backend();
+#ifdef _WIN32
+        if (name == "sens") return make_sens_backend();
+        if (name == "wts") return make_wts_backend();
+        std::vector<SourceAssignment> sources;
+        sources.push_back({make_wts_backend(), auto_wts_types()});
+        sources.push_back({make_sens_backend(), auto_sens_types()});
+        return make_composite_backend("sens+wts", std::move(sources));
 #endif
     }
     throw std::invalid_argument("unknown backend '" + name +
-                                "'; expected one of 'auto', 'sens', 'simulated'");
+                                "'; expected one of 'auto', 'sens', 'wts', 'simulated'");
 }
 
 }  // namespace pysens2

@@ -32,6 +32,12 @@ public:
     // For an event that could not even be built (out of memory).
     void count_dropped() const noexcept { queue_->count_dropped(); }
     const EventFilter& filter() const { return filter_; }
+    // The same inlet, keeping only the types in `mask` (one source of several).
+    EventInlet narrowed(EventMask mask) const {
+        EventFilter f = filter_;
+        f.mask &= mask;
+        return EventInlet(queue_, f);
+    }
 
 private:
     std::shared_ptr<EventQueue> queue_;

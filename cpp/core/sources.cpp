@@ -11,6 +11,13 @@ std::optional<Source> default_source(EventType type, bool has_session) {
     return std::nullopt;
 }
 
+EventMask wts_event_mask() {
+    EventMask mask = mask_of(EventType::SessionChange);
+    for (std::uint32_t code = kWtsFirstCode; code <= kWtsLastCode; ++code)
+        mask |= mask_of(source_info(wts_source(code)).type);
+    return mask;
+}
+
 std::optional<Source> source_named(std::string_view name) {
     for (std::size_t i = 0; i < kSourceCount; ++i)
         if (kSources[i].name == name) return static_cast<Source>(i);

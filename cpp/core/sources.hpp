@@ -114,6 +114,10 @@ inline constexpr Source service_source(std::uint32_t code) {
                : Source::Service_Other;
 }
 
+// The event types WM_WTSSESSION_CHANGE (and a service's session-change
+// control) deliver: codes 1-9, and SessionChange for any other code.
+EventMask wts_event_mask();
+
 // The source SessionEvent(...) assumes when none is named: SENS where it
 // delivers the type as given (with or without a session id), else WTS.
 std::optional<Source> default_source(EventType type, bool has_session);
