@@ -19,7 +19,7 @@ from pysens2.testing import VT, Variant
         ({"events": ["logon", "bogus"]}, ValueError, "valid event types are"),
         ({"events": []}, ValueError, "at least one event type"),
         ({"events": 5}, TypeError, "iterable of EventType"),
-        ({"backend": "wmi"}, ValueError, "expected one of: auto, sens, simulated"),
+        ({"backend": "wmi"}, ValueError, "expected one of: auto, sens, wts, service, simulated"),
         ({"backend": None}, TypeError, "backend must be a str"),
         ({"sessions": "mine"}, ValueError, "expected one of: own, all"),
         ({"apartment": "neutral"}, ValueError, "expected one of: mta, sta"),
@@ -40,29 +40,38 @@ def test_constructor(kwargs: dict[str, Any], error: type[Exception], message: st
         pysens2.SessionMonitor(**kwargs)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="Windows has a real backend: SENS")
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has real backends: SENS and WTS")
 def test_auto_backend_is_never_silent_without_a_real_source() -> None:
     with pytest.raises(pysens2.BackendUnavailableError, match='backend="simulated"'):
         pysens2.SessionMonitor()
-    with pytest.raises(pysens2.BackendUnavailableError, match=r"Windows service"):
-        pysens2.SessionMonitor(backend="sens")
+    for name in ("sens", "wts"):
+        with pytest.raises(pysens2.BackendUnavailableError, match="a Windows facility"):
+            pysens2.SessionMonitor(backend=name)
 
 
-@pytest.mark.skipif(sys.platform != "win32", reason="SENS exists only on Windows")
-def test_auto_backend_is_sens_on_windows() -> None:
+@pytest.mark.skipif(sys.platform != "win32", reason="SENS and WTS exist only on Windows")
+def test_auto_backend_is_sens_and_wts_on_windows() -> None:
     m = pysens2.SessionMonitor()
-    assert m.backend == "sens"
-    assert m.sessions == "own"  # SENS's default: only this process's session
+    assert m.backend == "sens+wts"
+    assert m.sessions == "own"  # the default: only this process's session
+    assert m.event_types == frozenset(pysens2.EventType)
 
 
 def test_backends_report() -> None:
     info = pysens2.backends()
-    assert set(info) == {"sens", "simulated"}
-    assert info["simulated"].available
-    if sys.platform == "win32":
-        assert info["sens"].available and "SENS" in info["sens"].reason
-    else:
-        assert not info["sens"].available and "Windows" in info["sens"].reason
+    assert set(info) == {"auto", "sens", "wts", "service", "simulated"}
+    assert info["simulated"].available and info["service"].available
+    every = frozenset(pysens2.EventType)
+    assert info["simulated"].event_types == every
+    assert info["auto"].event_types == every
+    assert pysens2.EventType.REMOTE_CONNECT not in info["sens"].event_types
+    assert pysens2.EventType.START_SHELL not in info["wts"].event_types
+    assert info["service"].event_types == info["wts"].event_types
+    for name in ("auto", "sens", "wts"):
+        if sys.platform == "win32":
+            assert info[name].available
+        else:
+            assert not info[name].available and "Windows" in info[name].reason
 
 
 BAD_CALLS: list[tuple[str, Callable[[pysens2.SessionMonitor], object], type[Exception], str]] = [

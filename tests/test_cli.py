@@ -89,7 +89,7 @@ def test_watch_exits_zero_on_ctrl_c() -> None:
         + textwrap.dedent("""
         from pysens2 import cli
         real = cli.SessionMonitor
-        cli.SessionMonitor = lambda events=None: real(events, backend="simulated")
+        cli.SessionMonitor = lambda events=None, backend="auto": real(events, backend="simulated")
         threading.Timer(0.5, press_ctrl_c).start()
         sys.exit(cli.main(["watch"]))
         """),

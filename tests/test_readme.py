@@ -13,7 +13,10 @@ import pytest
 from conftest import assert_ok, run_python
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-EXAMPLES = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+# The service recipe needs pywin32's service modules: tests/test_service.py runs it.
+EXAMPLES = re.findall(
+    r"(?<!<!-- service-recipe -->\n)```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S
+)
 
 DRIVER = """
 import threading, time
@@ -39,6 +42,10 @@ def _start_and_drive(self):
     threading.Thread(target=drive, daemon=True).start()
     return self
 pysens2.SessionMonitor.start = _start_and_drive
+
+# Examples that read the state right now read a simulated machine.
+_simulation = testing.simulated_state(own_session=2, user="alice", domain="CONTOSO")
+_simulation.__enter__()  # kept referenced: collecting it would end the simulation
 """
 
 

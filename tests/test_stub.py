@@ -27,7 +27,10 @@ def _stub_names() -> set[str]:
 
 def test_stub_lists_exactly_the_public_names() -> None:
     module = {n for n in dir(native) if not n.startswith("_")}
-    assert _stub_names() == module
+    stub = _stub_names()
+    if not native.HAVE_WTS_STATE:  # the WTS state queries are compiled on Windows only
+        stub = {n for n in stub if not n.startswith("wts_")}
+    assert stub == module
 
 
 def test_stubtest_agrees() -> None:

@@ -5,11 +5,13 @@
 
 #include "com/sens_methods.hpp"
 #include "core/errors.hpp"
+#include "service/service_backend.hpp"
 #include "simulated/simulated_backend.hpp"
 
 #ifdef _WIN32
 #include "composite_backend.hpp"
 #include "sens/sens_backend.hpp"
+#include "wts/session_state.hpp"
 #include "wts/wts_backend.hpp"
 #endif
 
@@ -61,14 +63,27 @@ BackendStatus auto_status() {
 
 }  // namespace
 
+std::unique_ptr<Backend> service_backend() {
+#ifdef _WIN32
+    return make_service_backend([](std::uint32_t id) { return WtsState().user_of(id); },
+                                [] { return WtsState().current_session_id(); });
+#else
+    return make_service_backend({}, {});
+#endif
+}
+
 std::vector<BackendStatus> backend_statuses() {
     return {auto_status(), sens_status(), wts_status(),
+            {"service", true,
+             "session changes a Windows service hands over (SERVICE_CONTROL_SESSIONCHANGE)",
+             wts_event_mask()},
             {"simulated", true, "events come only from pysens2.testing (any platform)",
              kAllEvents}};
 }
 
 std::unique_ptr<Backend> make_backend(const std::string& name) {
     if (name == "simulated") return std::make_unique<SimulatedBackend>();
+    if (name == "service") return service_backend();
     for (const BackendStatus& s : {auto_status(), sens_status(), wts_status()}) {
         if (s.name != name) continue;
         if (!s.available) {
@@ -88,7 +103,7 @@ std::unique_ptr<Backend> make_backend(const std::string& name) {
 #endif
     }
     throw std::invalid_argument("unknown backend '" + name +
-                                "'; expected one of 'auto', 'sens', 'wts', 'simulated'");
+                                "'; expected one of 'auto', 'sens', 'wts', 'service', 'simulated'");
 }
 
 }  // namespace pysens2

@@ -12,6 +12,7 @@
 #include "native_monitor.hpp"
 
 #include "backends/registry.hpp"
+#include "backends/service/service_backend.hpp"
 #include "py_event.hpp"
 
 namespace pysens2 {
@@ -188,6 +189,17 @@ void bind_monitor(py::module_& m) {
         .def("set_error_handler",
              [](NativeMonitor& n, py::object fn) { n.delivery().set_error_handler(std::move(fn)); },
              py::arg("fn"))
+        .def("post_service_event",
+             [](NativeMonitor& n, std::uint32_t code, std::uint32_t session_id) {
+                 if (!n.core().running()) return false;
+                 auto* service = dynamic_cast<ServiceBackend*>(&n.core().running_backend());
+                 if (!service)
+                     throw py::value_error("service_control() needs a monitor with "
+                                           "backend=\"service\", not '" +
+                                           std::string(n.core().backend_name()) + "'");
+                 return service->post(code, session_id);
+             },
+             py::arg("code"), py::arg("session_id"))
         .def("set_finished_hook",
              [](NativeMonitor& n, py::object fn) { n.delivery().set_finished_hook(std::move(fn)); },
              py::arg("fn"));

@@ -6,6 +6,7 @@ PYBIND11_MODULE(_native, m) {
     pysens2::register_errors(m);
     pysens2::bind_event(m);
     pysens2::bind_monitor(m);
+    pysens2::bind_state(m);
     pysens2::bind_testing(m);
     pysens2::bind_bench(m);
 }

@@ -24,6 +24,7 @@ from typing import (
 from . import _native
 from ._errors import MonitorStopped
 from ._native import SessionEvent
+from ._service import SERVICE_CONTROL_SESSIONCHANGE, session_id_of
 from ._types import (
     EventType,
     EventTypeLike,
@@ -42,7 +43,7 @@ __all__ = ["Callback", "ErrorHandler", "EventStream", "Handle", "SessionMonitor"
 Callback = Callable[[SessionEvent], object]
 ErrorHandler = Callable[[BaseException, SessionEvent], object]
 
-BACKENDS = ("auto", "sens", "simulated")
+BACKENDS = ("auto", "sens", "wts", "service", "simulated")
 MAX_QUEUE_SIZE = 1 << 24
 
 # Started monitors are kept alive until stopped, as running threads are, and
@@ -83,7 +84,13 @@ class Handle:
 
 
 class SessionMonitor:
-    """Receives SENS session events and hands them to Python.
+    """Receives session events and hands them to Python.
+
+    ``events``: the types wanted (default: every type the backend delivers).
+    ``backend``: "auto" (Windows: SENS and WTS combined, each type from the
+    source that reports it reliably), "sens", "wts", "service" (events a
+    Windows service hands over with :meth:`service_control`) or "simulated"
+    (``pysens2.testing``); see ``pysens2.backends()``.
 
     Events reach callbacks registered with :meth:`on` (called on the monitor's
     dispatcher thread), :meth:`get` and iteration (``for event in monitor``),
@@ -92,8 +99,8 @@ class SessionMonitor:
 
     ``sessions``: "own" delivers only events of this process's session
     (ISensLogon events, which carry no session id, always pass); "all" every
-    session's (services, Remote Desktop servers). The default is "own" for
-    the SENS backend and "all" for the simulated one. ``apartment``: the COM
+    session's (services, Remote Desktop servers). The default is "own",
+    except "all" for the simulated and service backends. ``apartment``: the COM
     apartment of the monitor's own thread ("mta" or "sta"; with "sta" the
     library runs the message pump). ``per_user=False`` makes machine-wide
     subscriptions, for services running as SYSTEM.
@@ -118,8 +125,9 @@ class SessionMonitor:
         if on_error is not None and not callable(on_error):
             raise TypeError("on_error must be a callable (exception, event) or None")
         if sessions is None:
-            # The simulated backend has no session of its own: keep everything.
-            sessions = "all" if backend == "simulated" else "own"
+            # The simulated backend has no session of its own, and a service's
+            # is session 0, where no user works: keep everything.
+            sessions = "all" if backend in ("simulated", "service") else "own"
         check_choice("sessions", sessions, ("own", "all"))
         check_choice("apartment", apartment, ("mta", "sta"))
         if not isinstance(per_user, bool):
@@ -153,7 +161,8 @@ class SessionMonitor:
 
     @property
     def backend(self) -> str:
-        """The backend in use: "sens" or "simulated"."""
+        """The backend in use: "sens+wts" (what "auto" is on Windows), "sens",
+        "wts", "service" or "simulated"."""
         return self._native.backend
 
     @property
@@ -185,6 +194,22 @@ class SessionMonitor:
         """Events that get()/iteration never saw: their buffer (buffer_size
         events) overflowed and lost the oldest. Callbacks are unaffected."""
         return self._native.missed
+
+    # -- services -------------------------------------------------------------
+    def service_control(self, control: int, event_type: int, data: object) -> bool:
+        """Hand a Windows service's control to the monitor (``backend="service"``).
+
+        Call it from ``SvcOtherEx(control, event_type, data)`` with the three
+        arguments as pywin32 passes them. A ``SERVICE_CONTROL_SESSIONCHANGE``
+        is queued as an event (its user is looked up on the monitor's own
+        thread) and True returned at once; any other control returns False,
+        for the service's own handling. False too while the monitor is stopped.
+        """
+        check_int("control", control, 0, 0xFFFFFFFF)
+        if control != SERVICE_CONTROL_SESSIONCHANGE:
+            return False
+        check_int("event_type", event_type, 0, 0xFFFFFFFF)
+        return self._native.post_service_event(event_type, session_id_of(data))
 
     # -- callbacks ------------------------------------------------------------
     @overload

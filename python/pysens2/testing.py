@@ -9,13 +9,18 @@ QueryInterface, reference counts) for tests of pysens2 itself.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import datetime
 import enum
-from typing import Literal, NamedTuple, Optional, Sequence
+import threading
+from typing import Any, Iterator, Literal, NamedTuple, Optional, Sequence
 
-from . import _native
+from . import _native, _state
 from ._errors import ComError
 from ._monitor import SessionMonitor
 from ._native import SessionEvent
+from ._state import ConnectState, Session
 from ._types import EventType, EventTypeLike, parse_event_type
 from ._validate import check_int
 
@@ -31,6 +36,7 @@ __all__ = [
     "Interface",
     "InvokeResult",
     "QueryResult",
+    "SimulatedState",
     "Variant",
     "fire",
     "fire_burst",
@@ -38,6 +44,7 @@ __all__ = [
     "get_ids_of_names",
     "live_sink_objects",
     "query_interface",
+    "simulated_state",
     "sink_refcount",
 ]
 
@@ -236,6 +243,9 @@ def fire(
             native, _sens_source(etype), _utf16(user), session_id or 0, _check_via(via)
         )
         _check_hresult(hresult, f"firing {etype.name}")
+        if monitor.backend == "simulated":
+            domain, name = _split_user(user or "")
+            _apply_to_simulated_state(SessionEvent(etype, name, session_id, domain=domain))
         return
     if user is None:
         user = ""
@@ -254,11 +264,16 @@ def fire(
     index = _source_index(source)
     # SessionEvent's own checks give the clear error for a mismatched type,
     # source, session id or code, before anything is queued.
-    domain, sep, name = user.partition("\\")
-    if not sep or not domain:  # split as SENS names are: see SessionEvent.qualified_user
-        domain, name = "", user
+    domain, name = _split_user(user)
     checked = SessionEvent(etype, name, session_id, domain=domain, source=source, code=code)
     _native.inject(native, index, name, domain, session_id, checked.code or 0)
+    _apply_to_simulated_state(checked)
+
+
+def _split_user(user: str) -> tuple[str, str]:
+    """(domain, account) as SENS names are split: see SessionEvent.qualified_user."""
+    domain, sep, name = user.partition("\\")
+    return (domain, name) if sep and domain else ("", user)
 
 
 def fire_burst(
@@ -350,3 +365,174 @@ def sink_refcount(monitor: SessionMonitor, interface: Interface) -> int:
 def live_sink_objects() -> int:
     """How many sink COM objects exist in the process (for leak checks)."""
     return int(_native.live_sinks())
+
+
+class SimulatedState:
+    """A machine's sessions for ``pysens2.sessions()`` and friends to report,
+    in place of the real system's; see :func:`simulated_state`.
+
+    Events fired with :func:`fire` while it is installed update it as the
+    system would: a lock locks its session, a logon adds one, a logoff removes
+    it, a disconnect leaves it disconnected, a console connect moves the console.
+    """
+
+    def __init__(self, own_session: int = 1, user: str = "alice", domain: str = "") -> None:
+        check_int("own_session", own_session, 0, _SESSION_ID_MAX)
+        self._lock = threading.Lock()
+        self._sessions: dict[int, Session] = {}
+        self._own = own_session
+        self._console: Optional[int] = own_session
+        self._idle = 0.0
+        self.add_session(own_session, user, domain)
+
+    # -- setting it up ------------------------------------------------------
+    def add_session(
+        self,
+        session_id: int,
+        user: str = "",
+        domain: str = "",
+        *,
+        state: ConnectState = ConnectState.ACTIVE,
+        locked: Optional[bool] = False,
+        station: str = "Console",
+        remote: bool = False,
+        client_name: str = "",
+        client_address: Optional[str] = None,
+    ) -> Session:
+        """Add (or replace) a session; returns its record."""
+        check_int("session_id", session_id, 0, _SESSION_ID_MAX)
+        record = Session(
+            session_id,
+            user,
+            domain,
+            ConnectState(state),
+            locked,
+            station,
+            remote,
+            client_name,
+            client_address,
+            logon_time=datetime.datetime.now(datetime.timezone.utc),
+        )
+        with self._lock:
+            self._sessions[session_id] = record
+        return record
+
+    def remove_session(self, session_id: int) -> None:
+        with self._lock:
+            self._sessions.pop(session_id, None)
+            if self._console == session_id:
+                self._console = None
+
+    def set_console(self, session_id: Optional[int]) -> None:
+        """The session attached to the console (None: nobody logged on there)."""
+        with self._lock:
+            self._console = session_id
+
+    def set_idle(self, seconds: float) -> None:
+        with self._lock:
+            self._idle = float(seconds)
+
+    def update(self, session_id: int, **changes: Any) -> Session:
+        """Change fields of a session's record, e.g. ``update(2, locked=True)``."""
+        with self._lock:
+            record = dataclasses.replace(self._session_locked(session_id), **changes)
+            self._sessions[session_id] = record
+        return record
+
+    # -- what events do to it -----------------------------------------------
+    def apply(self, event: SessionEvent) -> None:
+        """Update the state as the system would after `event`."""
+        sid = self._own if event.session_id is None else event.session_id
+        etype = event.type
+        if etype is EventType.LOGON:
+            self.add_session(sid, event.user, event.domain)
+            return
+        if etype is EventType.LOGOFF:
+            self.remove_session(sid)
+            return
+        with self._lock:
+            record = self._sessions.get(sid)
+            if record is None:
+                return
+            changes: dict[str, Any] = {}
+            if etype is EventType.DISPLAY_LOCK:
+                changes["locked"] = True
+            elif etype is EventType.DISPLAY_UNLOCK:
+                changes["locked"] = False
+            elif etype in _DISCONNECTS:
+                changes["state"] = ConnectState.DISCONNECTED
+                if self._console == sid:
+                    self._console = None
+            elif etype in _CONNECTS:
+                changes["state"] = ConnectState.ACTIVE
+                if etype is EventType.CONSOLE_CONNECT:
+                    self._console = sid
+                    changes["remote"] = False
+                elif etype is EventType.REMOTE_CONNECT:
+                    changes["remote"] = True
+            if changes:
+                self._sessions[sid] = dataclasses.replace(record, **changes)
+
+    # -- the StateSource protocol (pysens2._state) ---------------------------
+    def _session_locked(self, session_id: int) -> Session:
+        try:
+            return self._sessions[session_id]
+        except KeyError:
+            raise ValueError(f"no session {session_id} in the simulated state") from None
+
+    def sessions(self) -> list[Session]:
+        with self._lock:
+            return sorted(self._sessions.values(), key=lambda s: s.session_id)
+
+    def session(self, session_id: int) -> Session:
+        with self._lock:
+            return self._session_locked(session_id)
+
+    def current_session_id(self) -> int:
+        return self._own
+
+    def console_session_id(self, patience: float) -> Optional[int]:
+        with self._lock:
+            return self._console
+
+    def is_locked(self, session_id: int) -> Optional[bool]:
+        with self._lock:
+            return self._session_locked(session_id).locked
+
+    def idle_time(self) -> float:
+        with self._lock:
+            return self._idle
+
+
+_DISCONNECTS = frozenset(
+    {EventType.CONSOLE_DISCONNECT, EventType.REMOTE_DISCONNECT, EventType.SESSION_DISCONNECT}
+)
+_CONNECTS = frozenset(
+    {EventType.CONSOLE_CONNECT, EventType.REMOTE_CONNECT, EventType.SESSION_RECONNECT}
+)
+
+
+@contextlib.contextmanager
+def simulated_state(
+    own_session: int = 1, user: str = "alice", domain: str = ""
+) -> Iterator[SimulatedState]:
+    """Make ``pysens2.sessions()``, ``is_locked()``, ``idle_time()`` and the
+    rest report a simulated machine for the ``with`` block (on any platform)::
+
+        with testing.simulated_state() as state:
+            with SessionMonitor(backend="simulated") as m:
+                testing.fire(m, "display_lock")
+                assert pysens2.is_locked() is True
+    """
+    state = SimulatedState(own_session, user, domain)
+    previous = _state._set_source(state)
+    try:
+        yield state
+    finally:
+        _state._set_source(previous)
+
+
+def _apply_to_simulated_state(event: SessionEvent) -> None:
+    source = _state._override
+    if isinstance(source, SimulatedState):
+        source.apply(event)

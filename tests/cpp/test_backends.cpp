@@ -113,7 +113,7 @@ TEST_CASE("every backend is listed with what it delivers") {
     auto statuses = backend_statuses();
     std::vector<std::string> names;
     for (const auto& s : statuses) names.push_back(s.name);
-    CHECK(names == std::vector<std::string>{"auto", "sens", "wts", "simulated"});
+    CHECK(names == std::vector<std::string>{"auto", "sens", "wts", "service", "simulated"});
     const EventMask wts = statuses[2].supported;
     CHECK((wts & mask_of(EventType::RemoteConnect)));
     CHECK_FALSE((wts & mask_of(EventType::StartShell)));
