@@ -53,7 +53,7 @@ def test_fired_events_update_the_simulated_state() -> None:
             testing.fire(m, "display_unlock", "alice", 1)  # WTS's, with its session id
             assert pysens2.is_locked(1) is False
             testing.fire(m, "logon", "FABRIKAM\\bob", 2)
-            bob = [s for s in pysens2.sessions() if s.session_id == 2][0]
+            bob = next(s for s in pysens2.sessions() if s.session_id == 2)
             assert (bob.user, bob.domain) == ("bob", "FABRIKAM")
             testing.fire(m, "remote_connect", "FABRIKAM\\bob", 2)
             assert [s.remote for s in pysens2.sessions() if s.session_id == 2] == [True]
