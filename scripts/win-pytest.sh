@@ -82,7 +82,7 @@ export PYSENS2_FAKE_EVENT_SYSTEM
 case $MODE in
     full) TESTS=(tests) ;;
     smoke) TESTS=(tests/test_installed_package.py tests/test_windows_event_system.py
-        tests/test_delivery.py tests/test_cli.py) ;;
+        tests/test_delivery.py tests/test_cli.py tests/test_windows_wts.py) ;;
     *) echo "win-pytest.sh: mode must be full or smoke" >&2; exit 2 ;;
 esac
 echo "--- Windows CPython $VERSION under Wine: pytest ($MODE)"

@@ -66,6 +66,20 @@ def test_demo_prints_user_names_as_they_are() -> None:
     assert "user CONTOSO\\alice " in proc.stdout  # one backslash, not a repr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has these backends")
+@pytest.mark.parametrize("backend", ["sens", "wts"])
+def test_watch_with_a_backend_this_platform_lacks_says_why(backend: str) -> None:
+    proc = cli("watch", "--backend", backend)
+    assert_ok(proc, 2)
+    assert "a Windows facility" in proc.stderr
+
+
+def test_watch_offers_only_real_backends() -> None:
+    proc = cli("watch", "--backend", "simulated")
+    assert_ok(proc, 2)
+    assert "invalid choice" in proc.stderr
+
+
 def test_watch_rejects_unknown_events() -> None:
     proc = cli("watch", "--events", "logon,bogus")
     assert_ok(proc, 2)

@@ -226,6 +226,9 @@ std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
         // is ended by CPython with a forced unwind, without the GIL: leak the
         // event rather than decref it then.
         PYSENS2_ON_FORCED_UNWIND((void)event.release())
+        catch (...) {
+            throw;  // (the handler a try needs where there is no forced unwind)
+        }
         if (interpreter_exiting()) break;
     }
     return in_callbacks;

@@ -1,7 +1,10 @@
-// The platform-neutral pieces of the backends: combining sources, and the
-// WTS client address as text.
+// The platform-neutral pieces of the backends: combining sources, the
+// service source, and the WTS client address as text.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -9,6 +12,7 @@
 
 #include "backends/composite_backend.hpp"
 #include "backends/registry.hpp"
+#include "backends/service/service_backend.hpp"
 #include "backends/wts/client_address.hpp"
 #include "core/errors.hpp"
 
@@ -138,4 +142,55 @@ TEST_CASE("WTS client addresses: IPv4 two bytes in, IPv6 from the start, others 
     CHECK(format_client_address(kAfInet6, one_zero) == std::optional<std::string>("2001:db8:0:1:1:1:1:1"));
     CHECK_FALSE(format_client_address(0, v4));  // AF_UNSPEC
     CHECK_FALSE(format_client_address(6, v4));  // AF_IPX
+}
+
+TEST_CASE("the service source queues at once; the user lookup happens on its own thread") {
+    std::mutex m;
+    std::condition_variable cv;
+    bool release = false;
+    auto lookup = [&](std::uint32_t id) {
+        std::unique_lock<std::mutex> lock(m);
+        cv.wait(lock, [&] { return release; });  // a slow TermService
+        return std::make_pair("user" + std::to_string(id), std::string("DOM"));
+    };
+    auto service = make_service_backend(lookup, [] { return 0u; });
+    auto queue = std::make_shared<EventQueue>(16);
+    service->start(EventInlet(queue, {}), BackendConfig{});
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::uint32_t i = 1; i <= 3; ++i) CHECK(service->post(7, i));
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+    CHECK(queue->size() == 0);  // still being looked up
+    {
+        std::lock_guard<std::mutex> lock(m);
+        release = true;
+    }
+    cv.notify_all();
+    service->stop();  // hands on what was pending, then ends
+    REQUIRE(queue->size() == 3);
+    std::vector<Event> got;
+    queue->close();
+    CHECK(queue->pop_batch(got, 16));
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        CHECK(got[i].source == Source::Service_SessionLock);
+        CHECK(got[i].code == 7);
+        CHECK(got[i].session_id == i + 1);
+        CHECK(got[i].user == "user" + std::to_string(i + 1));
+        CHECK(got[i].domain == "DOM");
+    }
+    CHECK_FALSE(service->post(7, 1));  // stopped: nothing queued
+}
+
+TEST_CASE("the service source without a lookup posts straight away; unknown codes pass") {
+    auto service = make_service_backend({}, {});
+    auto queue = std::make_shared<EventQueue>(16);
+    service->start(EventInlet(queue, {}), BackendConfig{});
+    CHECK(service->post(0x1234, 5));
+    REQUIRE(queue->size() == 1);
+    service->stop();
+    std::vector<Event> got;
+    queue->close();
+    CHECK(queue->pop_batch(got, 16));
+    CHECK(got[0].type() == EventType::SessionChange);
+    CHECK(got[0].source == Source::Service_Other);
+    CHECK(got[0].code == 0x1234);
 }
