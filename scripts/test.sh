@@ -4,6 +4,9 @@
 # Tiers:
 #   python      build and install the package (warnings as errors), ruff, mypy, pytest
 #   cpp         C++ unit tests with ctest (needs Debian's doctest-dev)
+#   logind      the logind backend's tests against a private dbus-daemon with
+#               python-dbusmock's logind template, in every pytest run (dbus,
+#               python3-dbusmock)
 #   sanitizers  C++ tests under ASan+UBSan and TSan, pytest against an ASan+UBSan module
 #   fuzz        libFuzzer on the sink for PYSENS2_FUZZ_SECONDS (clang-14, libclang-rt-14-dev)
 #   windows     the Windows backend cross-built with mingw-w64, its tests under Wine
@@ -70,6 +73,18 @@ say "python: ruff and mypy"
 # The same CMake and Ninja on every machine, for the native tiers.
 "$VPY" -m pip install -q cmake ninja
 export PATH="$BUILD/venv/bin:$PATH"
+
+# --- logind tier -------------------------------------------------------------
+# The logind backend's tests (tests/test_logind.py) run a private dbus-daemon
+# with python-dbusmock's logind template, under Debian's own Python; they run
+# in the pytest runs below, and must not skip where this tier is required.
+say "logind: a private system bus with python-dbusmock's logind template"
+apt_install dbus python3-dbusmock || true
+if command -v dbus-daemon >/dev/null && /usr/bin/python3 -c "import dbusmock" 2>/dev/null; then
+    export PYSENS2_REQUIRE_LOGIND_MOCK=1
+else
+    skip_tier logind "dbus-daemon or python-dbusmock is missing (Debian: apt-get install dbus python3-dbusmock)"
+fi
 
 # --- cpp tier ----------------------------------------------------------------
 say "cpp: C++ unit tests (ctest)"

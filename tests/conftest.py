@@ -11,6 +11,11 @@ import pytest
 
 import pysens2
 
+# The suite is hermetic: no test sees this machine's system bus (and logind)
+# unless it starts its own (tests/logind_mock.py); subprocesses inherit this.
+if sys.platform.startswith("linux"):
+    os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/pysens2-tests/system_bus"
+
 
 @pytest.fixture
 def monitor() -> Iterator[pysens2.SessionMonitor]:
@@ -21,6 +26,20 @@ def monitor() -> Iterator[pysens2.SessionMonitor]:
         yield m
     finally:
         assert m.stop(timeout=30), "the dispatcher did not finish within 30 s"
+
+
+def sample_session(etype: pysens2.EventType, number: int = 42) -> Optional[int | str]:
+    """A session id an event of this type can carry: an int where a Windows
+    source has it, logind's str where only logind has it, else None."""
+    for candidate in (number, f"c{number}"):
+        try:
+            pysens2.SessionEvent(
+                etype, "", candidate, code=0xF if etype.name == "SESSION_CHANGE" else None
+            )
+        except ValueError:
+            continue
+        return candidate
+    return None
 
 
 # Imports every subprocess script starts with.

@@ -53,7 +53,10 @@ def test_any_user_and_session_round_trip(
 def test_bad_session_ids_are_rejected_and_harmless(
     monitor: pysens2.SessionMonitor, session: object
 ) -> None:
-    valid = isinstance(session, int) and not isinstance(session, bool) and 0 <= session < 2**32
+    # An int is a Windows session; a non-empty str is logind's.
+    valid = (
+        isinstance(session, int) and not isinstance(session, bool) and 0 <= session < 2**32
+    ) or (isinstance(session, str) and session != "")
     if valid:
         fire(monitor, "logon", "u", session)  # type: ignore[arg-type]
         assert monitor.get(timeout=10).session_id == session

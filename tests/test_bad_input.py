@@ -19,7 +19,11 @@ from pysens2.testing import VT, Variant
         ({"events": ["logon", "bogus"]}, ValueError, "valid event types are"),
         ({"events": []}, ValueError, "at least one event type"),
         ({"events": 5}, TypeError, "iterable of EventType"),
-        ({"backend": "wmi"}, ValueError, "expected one of: auto, sens, wts, service, simulated"),
+        (
+            {"backend": "wmi"},
+            ValueError,
+            "expected one of: auto, sens, wts, logind, service, simulated",
+        ),
         ({"backend": None}, TypeError, "backend must be a str"),
         ({"sessions": "mine"}, ValueError, "expected one of: own, all"),
         ({"apartment": "neutral"}, ValueError, "expected one of: mta, sta"),
@@ -42,8 +46,11 @@ def test_constructor(kwargs: dict[str, Any], error: type[Exception], message: st
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows has real backends: SENS and WTS")
 def test_auto_backend_is_never_silent_without_a_real_source() -> None:
-    with pytest.raises(pysens2.BackendUnavailableError, match='backend="simulated"'):
+    # (conftest.py hides any system bus: here, a machine without logind)
+    with pytest.raises(pysens2.BackendUnavailableError, match='backend="simulated"') as info:
         pysens2.SessionMonitor()
+    if sys.platform.startswith("linux"):
+        assert "cannot connect to the system bus" in str(info.value)
     for name in ("sens", "wts"):
         with pytest.raises(pysens2.BackendUnavailableError, match="a Windows facility"):
             pysens2.SessionMonitor(backend=name)
@@ -59,19 +66,24 @@ def test_auto_backend_is_sens_and_wts_on_windows() -> None:
 
 def test_backends_report() -> None:
     info = pysens2.backends()
-    assert set(info) == {"auto", "sens", "wts", "service", "simulated"}
+    assert set(info) == {"auto", "sens", "wts", "logind", "service", "simulated"}
     assert info["simulated"].available and info["service"].available
     every = frozenset(pysens2.EventType)
     assert info["simulated"].event_types == every
-    assert info["auto"].event_types == every
+    if sys.platform == "win32":
+        assert info["auto"].event_types == info["sens"].event_types | info["wts"].event_types
+    else:
+        assert info["auto"].event_types == info["logind"].event_types
     assert pysens2.EventType.REMOTE_CONNECT not in info["sens"].event_types
     assert pysens2.EventType.START_SHELL not in info["wts"].event_types
     assert info["service"].event_types == info["wts"].event_types
-    for name in ("auto", "sens", "wts"):
+    for name in ("sens", "wts"):
         if sys.platform == "win32":
             assert info[name].available
         else:
             assert not info[name].available and "Windows" in info[name].reason
+    if sys.platform == "win32":
+        assert info["auto"].available and not info["logind"].available
 
 
 BAD_CALLS: list[tuple[str, Callable[[pysens2.SessionMonitor], object], type[Exception], str]] = [

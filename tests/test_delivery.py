@@ -9,7 +9,7 @@ import time
 import pytest
 
 import pysens2
-from conftest import PERF_COUNTER_TOLERANCE_NS
+from conftest import PERF_COUNTER_TOLERANCE_NS, sample_session
 from pysens2 import EventType, SessionEvent
 from pysens2.testing import fire
 
@@ -31,6 +31,15 @@ SOURCES = {
     EventType.REMOTE_DISCONNECT: "WTS.REMOTE_DISCONNECT",
     EventType.REMOTE_CONTROL: "WTS.SESSION_REMOTE_CONTROL",
     EventType.SESSION_CHANGE: "WTS.OTHER",
+    # ...and the types only logind delivers, as logind sends them.
+    EventType.IDLE_START: "logind.IdleHint",
+    EventType.IDLE_END: "logind.IdleHint",
+    EventType.SYSTEM_SLEEP: "logind.PrepareForSleep",
+    EventType.SYSTEM_RESUME: "logind.PrepareForSleep",
+    EventType.SYSTEM_SHUTDOWN: "logind.PrepareForShutdown",
+    EventType.SHUTDOWN_CANCELLED: "logind.PrepareForShutdown",
+    EventType.SOURCE_LOST: "logind.bus",
+    EventType.SOURCE_RESTORED: "logind.bus",
 }
 
 
@@ -49,7 +58,7 @@ def test_each_type_reaches_its_callback(
         done.set()
 
     monitor.on(etype, on_event)
-    session = 42 if etype.has_session_id else None
+    session = sample_session(etype) if etype.has_session_id else None
     before = time.perf_counter_ns()
     code = 0xF if etype is EventType.SESSION_CHANGE else None  # a code pysens2 does not know
     fire(monitor, etype, "alice", session, via=via, code=code)  # type: ignore[arg-type]

@@ -10,8 +10,9 @@ def test_members_match_the_native_order() -> None:
     assert [t.name for t in EventType] == _native.event_type_names()
 
 
-def test_only_the_isenslogon_types_may_lack_a_session_id() -> None:
-    # They carry one when WTS delivers them, never from SENS's ISensLogon.
+def test_which_types_may_lack_a_session_id() -> None:
+    # The ISensLogon types carry one when WTS or logind delivers them, never
+    # from SENS's ISensLogon; machine-wide events never do.
     without = {t for t in EventType if not t.has_session_id}
     assert without == {
         EventType.START_SHELL,
@@ -19,8 +20,14 @@ def test_only_the_isenslogon_types_may_lack_a_session_id() -> None:
         EventType.DISPLAY_UNLOCK,
         EventType.START_SCREEN_SAVER,
         EventType.STOP_SCREEN_SAVER,
+        EventType.SYSTEM_SLEEP,
+        EventType.SYSTEM_RESUME,
+        EventType.SYSTEM_SHUTDOWN,
+        EventType.SHUTDOWN_CANCELLED,
+        EventType.SOURCE_LOST,
+        EventType.SOURCE_RESTORED,
     }
-    assert len(EventType) == 16
+    assert len(EventType) == 24
 
 
 @pytest.mark.parametrize("name", ["display_lock", "DISPLAY_LOCK", "Display_Lock", " display-lock "])

@@ -4,13 +4,14 @@ then stops it, so examples that wait for events or loop until stop() end."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import assert_ok, run_python
+from conftest import assert_ok, run_python, sample_session
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 # The service recipe needs pywin32's service modules: tests/test_service.py runs it.
@@ -18,10 +19,15 @@ EXAMPLES = re.findall(
     r"(?<!<!-- service-recipe -->\n)```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S
 )
 
-DRIVER = """
+DRIVER = (
+    """
 import threading, time
+from typing import Optional
 import pysens2
 from pysens2 import testing
+"""
+    + inspect.getsource(sample_session)
+    + """
 
 _default_init = pysens2.SessionMonitor.__init__
 def _simulated_init(self, *args, **kwargs):
@@ -36,7 +42,8 @@ def _start_and_drive(self):
         time.sleep(0.3)  # the example's handlers and streams are attached
         for etype in sorted(self.event_types, key=lambda t: t.value):
             code = 0xF if etype is pysens2.EventType.SESSION_CHANGE else None
-            testing.fire(self, etype, "CONTOSO\\\\alice", 2 if etype.has_session_id else None, code=code)
+            session = sample_session(etype, 2) if etype.has_session_id else None
+            testing.fire(self, etype, "CONTOSO\\\\alice", session, code=code)
         time.sleep(0.5)
         self.stop()
     threading.Thread(target=drive, daemon=True).start()
@@ -47,6 +54,7 @@ pysens2.SessionMonitor.start = _start_and_drive
 _simulation = testing.simulated_state(own_session=2, user="alice", domain="CONTOSO")
 _simulation.__enter__()  # kept referenced: collecting it would end the simulation
 """
+)
 
 
 def test_readme_has_examples() -> None:

@@ -90,7 +90,9 @@ def test_wts_events_carry_their_code_domain_and_source() -> None:
             ValueError,
             "between 0 and 4294967295",
         ),
-        ({"type": "logon", "user": "u", "session_id": "1"}, TypeError, "session_id must be an int"),
+        ({"type": "logon", "user": "u", "session_id": 1.5}, TypeError, "session_id must be an int"),
+        ({"type": "logon", "user": "u", "session_id": ""}, ValueError, "non-empty str"),
+        ({"type": "system_sleep", "user": "u", "session_id": 1}, ValueError, "carry no session id"),
         (
             {
                 "type": "display_lock",
@@ -136,7 +138,7 @@ def test_wts_events_carry_their_code_domain_and_source() -> None:
         (
             {"type": "logon", "user": "u", "source": "ISensLogon.DisplayLock"},
             ValueError,
-            "delivers DISPLAY_LOCK",
+            "does not deliver LOGON",
         ),
     ],
 )

@@ -18,6 +18,9 @@ public:
         return mask;
     }
     std::uint32_t own_session() const override { return sources_.front().backend->own_session(); }
+    std::string own_session_name() const override {
+        return sources_.front().backend->own_session_name();
+    }
 
     void start(const EventInlet& inlet, const BackendConfig& config) override {
         started_.clear();

@@ -11,6 +11,9 @@
 
 #include "bindings.hpp"
 #include "backends/simulated/simulated_backend.hpp"
+#ifdef PYSENS2_HAVE_LOGIND
+#include "backends/logind/sd_bus_api.hpp"
+#endif
 #include "com/sink.hpp"
 #include "producers.hpp"
 #include "native_monitor.hpp"
@@ -230,11 +233,23 @@ void bind_testing(py::module_& m) {
           py::arg("monitor"), py::arg("interface"));
 
     m.def("live_sinks", [] { return SinkCore::live_count(); });
+#ifdef PYSENS2_HAVE_LOGIND
+    m.def("use_sd_bus_library_for_testing",
+          [](const std::string& soname) { sdbus::set_library_for_testing(soname.c_str()); },
+          py::arg("soname"), "Where the logind backend looks for sd-bus (tests of a missing one).");
+#endif
     m.def("source_names", [] {
         py::list out;
         for (const auto& s : kSources) out.append(std::string(s.name));
         return out;
     });
+    m.def("source_index", [](const std::string& name, int type) {
+        if (type < 0 || type >= static_cast<int>(kEventTypeCount))
+            throw py::value_error("event type index out of range");
+        auto s = source_named(name, static_cast<EventType>(type));
+        if (!s) throw py::value_error("no source '" + name + "' for that event type");
+        return static_cast<int>(*s);
+    }, py::arg("name"), py::arg("type"));
     m.def("sens_source", [](int type) -> std::optional<int> {
         if (type < 0 || type >= static_cast<int>(kEventTypeCount))
             throw py::value_error("event type index out of range");
@@ -244,7 +259,7 @@ void bind_testing(py::module_& m) {
     });
     m.def("inject",
           [](NativeMonitor& mon, int source, const std::string& user, const std::string& domain,
-             std::optional<std::uint32_t> session, std::uint32_t code) {
+             const std::string& seat, py::object session, std::uint32_t code) {
               auto* sim = dynamic_cast<SimulatedBackend*>(&mon.core().running_backend());
               if (!sim)
                   throw py::value_error("only the simulated backend takes events from "
@@ -256,13 +271,15 @@ void bind_testing(py::module_& m) {
               e.code = code;
               e.user = user;
               e.domain = domain;
-              e.has_session = session.has_value();
-              e.session_id = session.value_or(0);
+              e.seat = seat;
+              e.has_session = !session.is_none();
+              if (py::isinstance<py::str>(session)) e.session_name = session.cast<std::string>();
+              else if (e.has_session) e.session_id = session.cast<std::uint32_t>();
               if (!sim->inject(std::move(e)))
                   throw py::value_error("the monitor is not running; call start() first");
           },
           py::arg("monitor"), py::arg("source"), py::arg("user"), py::arg("domain"),
-          py::arg("session_id"), py::arg("code"));
+          py::arg("seat"), py::arg("session_id"), py::arg("code"));
 }
 
 }  // namespace pysens2

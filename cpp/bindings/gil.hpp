@@ -14,7 +14,7 @@
 namespace pysens2 {
 
 template <class Fn>
-decltype(auto) without_gil(Fn&& fn) {
+PYSENS2_CATCHES_FORCED_UNWIND decltype(auto) without_gil(Fn&& fn) {
     PyThreadState* state = PyEval_SaveThread();
     try {
         if constexpr (std::is_void_v<decltype(fn())>) {

@@ -190,7 +190,8 @@ void PyDelivery::report_raised(PyObject* event, const Handler& h) {
     write_unraisable(context);
 }
 
-std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
+PYSENS2_CATCHES_FORCED_UNWIND std::int64_t PyDelivery::call_handlers(const Event& e,
+                                                                   bool timing) {
     // Re-read the table only when on()/remove() changed it; `active` covers
     // a handler removed while this copy is in use.
     const std::uint64_t version = version_.load(std::memory_order_acquire);
@@ -234,7 +235,7 @@ std::int64_t PyDelivery::call_handlers(const Event& e, bool timing) {
     return in_callbacks;
 }
 
-void PyDelivery::deliver(std::vector<Event>& batch) {
+PYSENS2_CATCHES_FORCED_UNWIND void PyDelivery::deliver(std::vector<Event>& batch) {
     if (tstate_ && handler_count() > 0 && !interpreter_exiting()) {
         const bool timing = timing_.load(std::memory_order_relaxed);
         PyEval_RestoreThread(tstate_);

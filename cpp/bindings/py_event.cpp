@@ -24,7 +24,7 @@ PyObject* new_ref(PyObject* o) {  // Py_NewRef, which Python 3.9 lacks
 // Whether a source carries a WTS code (WM_WTSSESSION_CHANGE or a service's
 // SERVICE_CONTROL_SESSIONCHANGE), and which one its name stands for (0: any
 // code pysens2 does not know).
-bool has_code(Source s) { return s >= Source::Wts_ConsoleConnect; }
+bool has_code(Source s) { return s >= Source::Wts_ConsoleConnect && s <= Source::Service_Other; }
 std::uint32_t named_code(Source s) {
     const auto i = static_cast<std::uint32_t>(s);
     if (s >= Source::Service_ConsoleConnect)
@@ -32,7 +32,7 @@ std::uint32_t named_code(Source s) {
     return s == Source::Wts_Other ? 0 : i - static_cast<std::uint32_t>(Source::Wts_ConsoleConnect) + 1;
 }
 
-SessionEventObject* alloc_event(PyObject* type, PyObject* user, PyObject* domain,
+SessionEventObject* alloc_event(PyObject* type, PyObject* user, PyObject* domain, PyObject* seat,
                                 PyObject* session_id, std::int64_t timestamp_ns,
                                 std::int64_t monotonic_ns, Source source, std::int64_t code) {
     auto* self = PyObject_New(SessionEventObject, g_type);
@@ -40,10 +40,12 @@ SessionEventObject* alloc_event(PyObject* type, PyObject* user, PyObject* domain
     Py_INCREF(type);
     Py_INCREF(user);
     Py_INCREF(domain);
+    Py_INCREF(seat);
     Py_INCREF(session_id);
     self->type = type;
     self->user = user;
     self->domain = domain;
+    self->seat = seat;
     self->session_id = session_id;
     self->timestamp_ns = timestamp_ns;
     self->monotonic_ns = monotonic_ns;
@@ -89,24 +91,41 @@ std::optional<std::uint32_t> optional_code(PyObject* code_arg) {
 
 // The source a SessionEvent(...) names or implies (a code alone implies its
 // WTS source), checked against its type, session id and code.
-Source checked_source(EventType t, bool has_session, PyObject* source_arg,
+Source checked_source(EventType t, SessionKind kind, PyObject* source_arg,
                       std::optional<std::uint32_t> code) {
     Source s;
     if (source_arg && source_arg != Py_None) {
         if (!PyUnicode_Check(source_arg)) throw py::type_error("source must be a str or None");
         const std::string name = py::str(source_arg);
-        auto found = source_named(name);
-        if (!found)
+        if (!is_source_name(name))
             throw py::value_error("unknown source '" + name + "'; expected one of: " + source_list());
+        auto found = source_named(name, t);
+        if (!found)
+            throw py::value_error("source '" + name + "' does not deliver " +
+                                  std::string(type_name(t)));
         s = *found;
     } else if (code) {
         s = wts_source(*code);
     } else {
-        auto found = default_source(t, has_session);
-        if (!found)
-            throw py::value_error(std::string(type_name(t)) +
-                                  " events always carry a session id; pass session_id "
-                                  "(0 to 4294967295)");
+        auto found = default_source(t, kind);
+        if (!found) {
+            // Say what session ids this type's sources do carry.
+            std::string allowed;
+            for (SessionKind k : {SessionKind::Number, SessionKind::Name}) {
+                if (!default_source(t, k)) continue;
+                if (!allowed.empty()) allowed += " or ";
+                allowed += k == SessionKind::Number ? "an int (a Windows session)"
+                                                    : "a str (a logind session such as 'c1')";
+            }
+            const std::string what(type_name(t));
+            if (allowed.empty())
+                throw py::value_error(what + " events carry no session id; pass session_id=None");
+            if (kind == SessionKind::None)
+                throw py::value_error(what + " events always carry a session id; pass " +
+                                      allowed);
+            throw py::value_error(what + " events take as session_id " + allowed +
+                                  (default_source(t, SessionKind::None) ? ", or None" : ""));
+        }
         s = *found;
     }
     const SourceInfo& info = source_info(s);
@@ -114,11 +133,14 @@ Source checked_source(EventType t, bool has_session, PyObject* source_arg,
         throw py::value_error("source '" + std::string(info.name) + "' delivers " +
                               std::string(type_name(info.type)) + ", not " +
                               std::string(type_name(t)));
-    if (info.has_session != has_session)
-        throw py::value_error(has_session ? "ISensLogon events carry no session id; pass "
-                                            "session_id=None"
-                                          : "'" + std::string(info.name) +
-                                                "' events carry a session id");
+    if (info.session != kind) {
+        const std::string name(info.name);
+        if (info.session == SessionKind::None)
+            throw py::value_error("'" + name + "' events carry no session id; pass session_id=None");
+        if (info.session == SessionKind::Name)
+            throw py::value_error("'" + name + "' events carry logind's session id, a str such as '2' or 'c1'");
+        throw py::value_error("'" + name + "' events carry a Windows session id, an int");
+    }
     return s;
 }
 
@@ -144,8 +166,8 @@ std::int64_t checked_code(Source s, std::optional<std::uint32_t> code) {
 // SessionEvent(type, user, session_id=None, *, domain="", source=None, code=None,
 //              timestamp_ns=None, monotonic_ns=None)
 PyObject* make(PyObject* type_arg, PyObject* user, PyObject* session_id, PyObject* domain,
-               PyObject* source_arg, PyObject* code_arg, PyObject* timestamp_arg,
-               PyObject* monotonic_arg) {
+               PyObject* seat, PyObject* source_arg, PyObject* code_arg,
+               PyObject* timestamp_arg, PyObject* monotonic_arg) {
     py::object member = py_refs::parse_event_type()(py::handle(type_arg));
     EventType t = type_of(member);
     if (!PyUnicode_Check(user))
@@ -154,22 +176,30 @@ PyObject* make(PyObject* type_arg, PyObject* user, PyObject* session_id, PyObjec
     if (!domain) domain = empty.ptr();
     if (!PyUnicode_Check(domain))
         throw py::type_error(std::string("domain must be a str, not ") + Py_TYPE(domain)->tp_name);
+    if (!seat) seat = empty.ptr();
+    if (!PyUnicode_Check(seat))
+        throw py::type_error(std::string("seat must be a str, not ") + Py_TYPE(seat)->tp_name);
     if (!session_id) session_id = Py_None;
-    const bool has_session = session_id != Py_None;
-    if (has_session) {
+    SessionKind kind = SessionKind::None;
+    if (PyUnicode_Check(session_id)) {
+        kind = SessionKind::Name;
+        if (PyUnicode_GetLength(session_id) == 0)
+            throw py::value_error("a logind session id is a non-empty str such as '2' or 'c1'");
+    } else if (session_id != Py_None) {
         if (!PyLong_Check(session_id) || PyBool_Check(session_id))
-            throw py::type_error("session_id must be an int or None");
+            throw py::type_error("session_id must be an int (Windows), a str (logind) or None");
+        kind = SessionKind::Number;
         py::handle sid(session_id);
         if (sid < py::int_(0) || sid > py::int_(4294967295ull))
             throw py::value_error("session_id must be between 0 and 4294967295, got " +
                                   std::string(py::str(sid)));
     }
     const std::optional<std::uint32_t> code_given = optional_code(code_arg);
-    const Source s = checked_source(t, has_session, source_arg, code_given);
+    const Source s = checked_source(t, kind, source_arg, code_given);
     const std::int64_t code = checked_code(s, code_given);
-    PyObject* sid = has_session ? PyNumber_Index(session_id) : new_ref(Py_None);
+    PyObject* sid = kind == SessionKind::Number ? PyNumber_Index(session_id) : new_ref(session_id);
     if (!sid) throw py::error_already_set();
-    auto* self = alloc_event(member.ptr(), user, domain, sid,
+    auto* self = alloc_event(member.ptr(), user, domain, seat, sid,
                              optional_ns(timestamp_arg, "timestamp_ns", wall_now_ns()),
                              optional_ns(monotonic_arg, "monotonic_ns", monotonic_now_ns() + g_perf_offset),
                              s, code);
@@ -194,15 +224,15 @@ PyObject* guarded(Fn&& fn) {
 SessionEventObject* self_of(PyObject* o) { return reinterpret_cast<SessionEventObject*>(o); }
 
 PyObject* event_new(PyTypeObject*, PyObject* args, PyObject* kwargs) {
-    static const char* names[] = {"type", "user", "session_id", "domain", "source", "code",
-                                  "timestamp_ns", "monotonic_ns", nullptr};
+    static const char* names[] = {"type", "user", "session_id", "domain", "seat", "source",
+                                  "code", "timestamp_ns", "monotonic_ns", nullptr};
     PyObject *type = nullptr, *user = nullptr, *sid = nullptr, *domain = nullptr,
-             *source = nullptr, *code = nullptr, *ts = nullptr, *mono = nullptr;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOO:SessionEvent",
+             *seat = nullptr, *source = nullptr, *code = nullptr, *ts = nullptr, *mono = nullptr;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOOO:SessionEvent",
                                      const_cast<char**>(names), &type, &user, &sid, &domain,
-                                     &source, &code, &ts, &mono))
+                                     &seat, &source, &code, &ts, &mono))
         return nullptr;
-    return guarded([&] { return make(type, user, sid, domain, source, code, ts, mono); });
+    return guarded([&] { return make(type, user, sid, domain, seat, source, code, ts, mono); });
 }
 
 void event_dealloc(PyObject* o) {
@@ -210,6 +240,7 @@ void event_dealloc(PyObject* o) {
     Py_XDECREF(self->type);
     Py_XDECREF(self->user);
     Py_XDECREF(self->domain);
+    Py_XDECREF(self->seat);
     Py_XDECREF(self->session_id);
     PyTypeObject* type = Py_TYPE(o);
     PyObject_Free(o);
@@ -224,7 +255,7 @@ py::object timestamp_of(const SessionEventObject* e) {
 
 PyObject* key_of(PyObject* o) {
     auto* e = self_of(o);
-    return Py_BuildValue("(OOOOLLiL)", e->type, e->user, e->domain, e->session_id,
+    return Py_BuildValue("(OOOOOLLiL)", e->type, e->user, e->domain, e->seat, e->session_id,
                          static_cast<long long>(e->timestamp_ns),
                          static_cast<long long>(e->monotonic_ns), static_cast<int>(e->source),
                          static_cast<long long>(e->code));
@@ -255,6 +286,8 @@ PyObject* event_repr(PyObject* o) {
                                   ? py::str("")
                                   : py::str(", domain={!r}").format(py::handle(e->domain));
         py::str code_part = e->code < 0 ? py::str("") : py::str(", code={}").format(e->code);
+        if (PyUnicode_GetLength(e->seat) != 0)
+            code_part = py::str("{}, seat={!r}").format(code_part, py::handle(e->seat));
         py::object text = py::str("SessionEvent(type=EventType.{}, user={!r}{}, session_id={!r}, "
                                   "timestamp='{}', source='{}'{})")
                               .format(py::handle(e->type).attr("name"), py::handle(e->user),
@@ -272,6 +305,7 @@ PyObject* event_reduce(PyObject* o, PyObject*) {
         py::object ctor = py::module_::import("functools")
                               .attr("partial")(py::handle(reinterpret_cast<PyObject*>(g_type)),
                                                py::arg("domain") = py::handle(e->domain),
+                                               py::arg("seat") = py::handle(e->seat),
                                                py::arg("source") = std::string(source_info(e->source).name),
                                                py::arg("code") = e->code < 0 ? py::object(py::none()) : py::int_(e->code),
                                                py::arg("timestamp_ns") = e->timestamp_ns,
@@ -285,6 +319,7 @@ PyObject* event_reduce(PyObject* o, PyObject*) {
 PyObject* get_type(PyObject* o, void*) { return new_ref(self_of(o)->type); }
 PyObject* get_user(PyObject* o, void*) { return new_ref(self_of(o)->user); }
 PyObject* get_domain(PyObject* o, void*) { return new_ref(self_of(o)->domain); }
+PyObject* get_seat(PyObject* o, void*) { return new_ref(self_of(o)->seat); }
 PyObject* get_qualified_user(PyObject* o, void*) {
     auto* e = self_of(o);
     if (PyUnicode_GetLength(e->domain) == 0) return new_ref(e->user);
@@ -314,6 +349,8 @@ PyGetSetDef g_getset[] = {
     {"user", get_user, nullptr, "The account name (may be empty).", nullptr},
     {"domain", get_domain, nullptr,
      "The account's domain, or '' when the source gave none.", nullptr},
+    {"seat", get_seat, nullptr, "The logind seat ('seat0'), or '' (Windows, seatless sessions).",
+     nullptr},
     {"qualified_user", get_qualified_user, nullptr,
      "'DOMAIN\\user', or the account name alone without a domain: the form SENS "
      "delivers.", nullptr},
@@ -321,7 +358,8 @@ PyGetSetDef g_getset[] = {
      "The WTS session-change code for WTS and service sources (any code, known "
      "or not); None for SENS.", nullptr},
     {"session_id", get_session_id, nullptr,
-     "The session id, or None for ISensLogon events, which carry none.", nullptr},
+     "The session id: an int on Windows, logind's own str ('2', 'c1') on Linux; None "
+     "for events without one (ISensLogon, sleep, shutdown).", nullptr},
     {"timestamp", get_timestamp, nullptr,
      "When the sink received the event: an aware UTC datetime.", nullptr},
     {"timestamp_ns", get_timestamp_ns, nullptr, "timestamp in nanoseconds since the Unix epoch.",
@@ -368,7 +406,7 @@ PyTypeObject* session_event_type() {
     g_perf_offset = perf_counter_offset();
     PyType_Slot slots[] = {
         {Py_tp_doc,
-         const_cast<char*>("SessionEvent(type, user, session_id=None, *, domain='', "
+         const_cast<char*>("SessionEvent(type, user, session_id=None, *, domain='', seat='', "
                            "source=None, code=None, timestamp_ns=None, monotonic_ns=None)\n--\n\n"
                            "One session event, immutable and hashable.")},
         {Py_tp_new, reinterpret_cast<void*>(event_new)},
@@ -408,10 +446,16 @@ py::object to_python(const Event& e, UserCache* cache) {
     py::object user = py::reinterpret_steal<py::object>(cached_str(e.user, cache ? &cache->user : nullptr));
     py::object domain =
         py::reinterpret_steal<py::object>(cached_str(e.domain, cache ? &cache->domain : nullptr));
-    PyObject* sid = e.has_session ? PyLong_FromUnsignedLong(e.session_id) : new_ref(Py_None);
+    py::object seat = py::reinterpret_steal<py::object>(cached_str(e.seat, nullptr));
+    PyObject* sid;
+    if (!e.has_session) sid = new_ref(Py_None);
+    else if (source_info(e.source).session == SessionKind::Name)
+        sid = cached_str(e.session_name, nullptr);
+    else sid = PyLong_FromUnsignedLong(e.session_id);
     if (!sid) throw py::error_already_set();
     const std::int64_t code = has_code(e.source) ? static_cast<std::int64_t>(e.code) : -1;
-    auto* self = alloc_event(py_refs::event_type(e.type()).ptr(), user.ptr(), domain.ptr(), sid,
+    auto* self = alloc_event(py_refs::event_type(e.type()).ptr(), user.ptr(), domain.ptr(),
+                             seat.ptr(), sid,
                              e.wall_ns, e.monotonic_ns + g_perf_offset, e.source, code);
     Py_DECREF(sid);
     if (!self) throw py::error_already_set();

@@ -19,7 +19,8 @@ struct SessionEventObject {
     PyObject* type;        // pysens2.EventType member
     PyObject* user;        // str: the account name
     PyObject* domain;      // str, "" when the source gave none
-    PyObject* session_id;  // int, or None for ISensLogon events
+    PyObject* seat;        // str, "" when none
+    PyObject* session_id;  // int (Windows), str (logind), or None
     std::int64_t timestamp_ns;
     std::int64_t monotonic_ns;
     std::int64_t code;     // the WTS code for WTS and service sources, else -1

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "event_inlet.hpp"
 #include "event_types.hpp"
@@ -32,6 +33,8 @@ public:
     // The session whose events a monitor keeps by default; throws if it
     // cannot be known (never a guess).
     virtual std::uint32_t own_session() const = 0;
+    // The same for a backend whose sessions are named (logind); empty otherwise.
+    virtual std::string own_session_name() const { return {}; }
     // Connects the source; throws (ComError on Windows), leaving nothing
     // connected, on failure. Events go to `inlet` from then until stop().
     virtual void start(const EventInlet& inlet, const BackendConfig& config) = 0;

@@ -34,7 +34,7 @@ struct Dispatcher::State {
         }
     };
 
-    void run() {
+    PYSENS2_CATCHES_FORCED_UNWIND void run() {
         {
             std::lock_guard<std::mutex> lock(mutex);
             thread_id = std::this_thread::get_id();

@@ -14,7 +14,9 @@ struct Event {
     Source source = Source::Logon2_Logon;
     std::uint32_t code = 0;     // the source's own code (WTS: wParam); 0 for SENS
     bool has_session = false;   // ISensLogon carries no session id
-    std::uint32_t session_id = 0;
+    std::uint32_t session_id = 0;  // Windows sessions
+    std::string session_name;      // logind sessions ("2", "c1")
+    std::string seat;              // logind: "seat0", or empty
     std::string user;           // account name, UTF-8 (may be empty)
     std::string domain;         // UTF-8; empty when the source gave none
     std::int64_t monotonic_ns = 0;  // monotonic_now_ns() (clock.hpp), stamped at receipt

@@ -16,17 +16,15 @@ public:
     EventInlet(std::shared_ptr<EventQueue> queue, EventFilter filter)
         : queue_(std::move(queue)), filter_(filter) {}
 
-    // Whether an event of this kind would be kept: sources ask before they
-    // build one (a user-name lookup is not free).
-    bool wants(EventType type, bool has_session, std::uint32_t session_id) const {
-        return filter_.accepts(type, has_session, session_id);
-    }
+    // Whether this event would be kept: sources ask before they finish it
+    // (a user-name lookup is not free).
+    bool wants(const Event& event) const { return filter_.accepts(event); }
     // Queues the event if the filter keeps it. Never throws and never blocks:
     // sources call it at boundaries nothing may cross (a COM call from SENS,
     // a window procedure, the service manager's thread). A full queue counts
     // the drop itself.
     void post(Event&& event) const noexcept {
-        if (wants(event.type(), event.has_session, event.session_id))
+        if (wants(event))
             queue_->push(std::move(event));
     }
     // For an event that could not even be built (out of memory).

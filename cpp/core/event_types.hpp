@@ -27,8 +27,16 @@ enum class EventType : std::uint8_t {
     RemoteDisconnect,
     RemoteControl,
     SessionChange,  // a notification code pysens2 does not know (Event::code)
+    IdleStart,
+    IdleEnd,
+    SystemSleep,
+    SystemResume,
+    SystemShutdown,
+    ShutdownCancelled,
+    SourceLost,      // the source went away: events may be missed until...
+    SourceRestored,  // ...it is back (state re-read; nothing invented)
 };
-inline constexpr std::size_t kEventTypeCount = 16;
+inline constexpr std::size_t kEventTypeCount = 24;
 
 // Upper-case names as Python's EventType spells its members.
 inline constexpr std::array<std::string_view, kEventTypeCount> kEventTypeNames{{
@@ -48,6 +56,14 @@ inline constexpr std::array<std::string_view, kEventTypeCount> kEventTypeNames{{
     "REMOTE_DISCONNECT",
     "REMOTE_CONTROL",
     "SESSION_CHANGE",
+    "IDLE_START",
+    "IDLE_END",
+    "SYSTEM_SLEEP",
+    "SYSTEM_RESUME",
+    "SYSTEM_SHUTDOWN",
+    "SHUTDOWN_CANCELLED",
+    "SOURCE_LOST",
+    "SOURCE_RESTORED",
 }};
 
 inline constexpr std::string_view type_name(EventType t) {

@@ -80,8 +80,11 @@ void MonitorCore::start() {
 void MonitorCore::start_locked() {
     queue_->reopen();
     // own_session() is asked only when needed: it may fail (ComError).
-    EventFilter filter{mask_, options_.all_sessions,
-                       options_.all_sessions ? 0u : backend_->own_session()};
+    EventFilter filter{mask_, options_.all_sessions, 0u, {}};
+    if (!options_.all_sessions) {
+        filter.own_session = backend_->own_session();
+        filter.own_session_name = backend_->own_session_name();
+    }
     try {
         backend_->start(EventInlet(queue_, filter),
                         BackendConfig{mask_, options_.apartment, options_.per_user,

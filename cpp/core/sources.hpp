@@ -50,48 +50,84 @@ enum class Source : std::uint8_t {
     Service_SessionUnlock,
     Service_SessionRemoteControl,
     Service_Other,
+    // systemd-logind on D-Bus: Manager signals, Session properties, the bus.
+    Logind_SessionNew,
+    Logind_SessionRemoved,
+    Logind_Locked,
+    Logind_Unlocked,
+    Logind_Activated,
+    Logind_Deactivated,
+    Logind_IdleStart,
+    Logind_IdleEnd,
+    Logind_Sleep,
+    Logind_Resume,
+    Logind_Shutdown,
+    Logind_ShutdownCancelled,
+    Logind_Lost,
+    Logind_Restored,
 };
-inline constexpr std::size_t kSourceCount = 32;
+inline constexpr std::size_t kSourceCount = 46;
+
+// How a source names sessions: Windows session ids are numbers, logind's are
+// strings ("2", "c1"), kept as logind gives them (loginctl takes them back).
+enum class SessionKind : std::uint8_t { None, Number, Name };
 
 struct SourceInfo {
     EventType type;
-    bool has_session;       // whether its events carry a session id
-    std::string_view name;  // "ISensLogon2.SessionDisconnect", "WTS.SESSION_LOCK"
+    SessionKind session;
+    // "ISensLogon2.SessionDisconnect", "WTS.SESSION_LOCK", "logind.LockedHint";
+    // with the type, it names the source uniquely.
+    std::string_view name;
+    bool has_session() const { return session != SessionKind::None; }
 };
 
 inline constexpr std::array<SourceInfo, kSourceCount> kSources{{
-    {EventType::Logon, false, "ISensLogon.Logon"},
-    {EventType::Logoff, false, "ISensLogon.Logoff"},
-    {EventType::StartShell, false, "ISensLogon.StartShell"},
-    {EventType::DisplayLock, false, "ISensLogon.DisplayLock"},
-    {EventType::DisplayUnlock, false, "ISensLogon.DisplayUnlock"},
-    {EventType::StartScreenSaver, false, "ISensLogon.StartScreenSaver"},
-    {EventType::StopScreenSaver, false, "ISensLogon.StopScreenSaver"},
-    {EventType::Logon, true, "ISensLogon2.Logon"},
-    {EventType::Logoff, true, "ISensLogon2.Logoff"},
-    {EventType::SessionDisconnect, true, "ISensLogon2.SessionDisconnect"},
-    {EventType::SessionReconnect, true, "ISensLogon2.SessionReconnect"},
-    {EventType::PostShell, true, "ISensLogon2.PostShell"},
-    {EventType::ConsoleConnect, true, "WTS.CONSOLE_CONNECT"},
-    {EventType::ConsoleDisconnect, true, "WTS.CONSOLE_DISCONNECT"},
-    {EventType::RemoteConnect, true, "WTS.REMOTE_CONNECT"},
-    {EventType::RemoteDisconnect, true, "WTS.REMOTE_DISCONNECT"},
-    {EventType::Logon, true, "WTS.SESSION_LOGON"},
-    {EventType::Logoff, true, "WTS.SESSION_LOGOFF"},
-    {EventType::DisplayLock, true, "WTS.SESSION_LOCK"},
-    {EventType::DisplayUnlock, true, "WTS.SESSION_UNLOCK"},
-    {EventType::RemoteControl, true, "WTS.SESSION_REMOTE_CONTROL"},
-    {EventType::SessionChange, true, "WTS.OTHER"},
-    {EventType::ConsoleConnect, true, "SERVICE.CONSOLE_CONNECT"},
-    {EventType::ConsoleDisconnect, true, "SERVICE.CONSOLE_DISCONNECT"},
-    {EventType::RemoteConnect, true, "SERVICE.REMOTE_CONNECT"},
-    {EventType::RemoteDisconnect, true, "SERVICE.REMOTE_DISCONNECT"},
-    {EventType::Logon, true, "SERVICE.SESSION_LOGON"},
-    {EventType::Logoff, true, "SERVICE.SESSION_LOGOFF"},
-    {EventType::DisplayLock, true, "SERVICE.SESSION_LOCK"},
-    {EventType::DisplayUnlock, true, "SERVICE.SESSION_UNLOCK"},
-    {EventType::RemoteControl, true, "SERVICE.SESSION_REMOTE_CONTROL"},
-    {EventType::SessionChange, true, "SERVICE.OTHER"},
+    {EventType::Logon, SessionKind::None, "ISensLogon.Logon"},
+    {EventType::Logoff, SessionKind::None, "ISensLogon.Logoff"},
+    {EventType::StartShell, SessionKind::None, "ISensLogon.StartShell"},
+    {EventType::DisplayLock, SessionKind::None, "ISensLogon.DisplayLock"},
+    {EventType::DisplayUnlock, SessionKind::None, "ISensLogon.DisplayUnlock"},
+    {EventType::StartScreenSaver, SessionKind::None, "ISensLogon.StartScreenSaver"},
+    {EventType::StopScreenSaver, SessionKind::None, "ISensLogon.StopScreenSaver"},
+    {EventType::Logon, SessionKind::Number, "ISensLogon2.Logon"},
+    {EventType::Logoff, SessionKind::Number, "ISensLogon2.Logoff"},
+    {EventType::SessionDisconnect, SessionKind::Number, "ISensLogon2.SessionDisconnect"},
+    {EventType::SessionReconnect, SessionKind::Number, "ISensLogon2.SessionReconnect"},
+    {EventType::PostShell, SessionKind::Number, "ISensLogon2.PostShell"},
+    {EventType::ConsoleConnect, SessionKind::Number, "WTS.CONSOLE_CONNECT"},
+    {EventType::ConsoleDisconnect, SessionKind::Number, "WTS.CONSOLE_DISCONNECT"},
+    {EventType::RemoteConnect, SessionKind::Number, "WTS.REMOTE_CONNECT"},
+    {EventType::RemoteDisconnect, SessionKind::Number, "WTS.REMOTE_DISCONNECT"},
+    {EventType::Logon, SessionKind::Number, "WTS.SESSION_LOGON"},
+    {EventType::Logoff, SessionKind::Number, "WTS.SESSION_LOGOFF"},
+    {EventType::DisplayLock, SessionKind::Number, "WTS.SESSION_LOCK"},
+    {EventType::DisplayUnlock, SessionKind::Number, "WTS.SESSION_UNLOCK"},
+    {EventType::RemoteControl, SessionKind::Number, "WTS.SESSION_REMOTE_CONTROL"},
+    {EventType::SessionChange, SessionKind::Number, "WTS.OTHER"},
+    {EventType::ConsoleConnect, SessionKind::Number, "SERVICE.CONSOLE_CONNECT"},
+    {EventType::ConsoleDisconnect, SessionKind::Number, "SERVICE.CONSOLE_DISCONNECT"},
+    {EventType::RemoteConnect, SessionKind::Number, "SERVICE.REMOTE_CONNECT"},
+    {EventType::RemoteDisconnect, SessionKind::Number, "SERVICE.REMOTE_DISCONNECT"},
+    {EventType::Logon, SessionKind::Number, "SERVICE.SESSION_LOGON"},
+    {EventType::Logoff, SessionKind::Number, "SERVICE.SESSION_LOGOFF"},
+    {EventType::DisplayLock, SessionKind::Number, "SERVICE.SESSION_LOCK"},
+    {EventType::DisplayUnlock, SessionKind::Number, "SERVICE.SESSION_UNLOCK"},
+    {EventType::RemoteControl, SessionKind::Number, "SERVICE.SESSION_REMOTE_CONTROL"},
+    {EventType::SessionChange, SessionKind::Number, "SERVICE.OTHER"},
+    {EventType::Logon, SessionKind::Name, "logind.SessionNew"},
+    {EventType::Logoff, SessionKind::Name, "logind.SessionRemoved"},
+    {EventType::DisplayLock, SessionKind::Name, "logind.LockedHint"},
+    {EventType::DisplayUnlock, SessionKind::Name, "logind.LockedHint"},
+    {EventType::ConsoleConnect, SessionKind::Name, "logind.Active"},
+    {EventType::ConsoleDisconnect, SessionKind::Name, "logind.Active"},
+    {EventType::IdleStart, SessionKind::Name, "logind.IdleHint"},
+    {EventType::IdleEnd, SessionKind::Name, "logind.IdleHint"},
+    {EventType::SystemSleep, SessionKind::None, "logind.PrepareForSleep"},
+    {EventType::SystemResume, SessionKind::None, "logind.PrepareForSleep"},
+    {EventType::SystemShutdown, SessionKind::None, "logind.PrepareForShutdown"},
+    {EventType::ShutdownCancelled, SessionKind::None, "logind.PrepareForShutdown"},
+    {EventType::SourceLost, SessionKind::None, "logind.bus"},
+    {EventType::SourceRestored, SessionKind::None, "logind.bus"},
 }};
 
 inline constexpr const SourceInfo& source_info(Source s) {
@@ -118,9 +154,16 @@ inline constexpr Source service_source(std::uint32_t code) {
 // control) deliver: codes 1-9, and SessionChange for any other code.
 EventMask wts_event_mask();
 
+// The event types logind delivers.
+EventMask logind_event_mask();
+
 // The source SessionEvent(...) assumes when none is named: SENS where it
-// delivers the type as given (with or without a session id), else WTS.
-std::optional<Source> default_source(EventType type, bool has_session);
-std::optional<Source> source_named(std::string_view name);
+// delivers the type as given (with a numeric session id or none), else WTS,
+// else logind (a session name).
+std::optional<Source> default_source(EventType type, SessionKind session);
+// The source of this name that delivers `type`.
+std::optional<Source> source_named(std::string_view name, EventType type);
+// Whether any source has this name.
+bool is_source_name(std::string_view name);
 
 }  // namespace pysens2

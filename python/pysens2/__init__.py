@@ -33,6 +33,7 @@ from ._service import (
 from ._state import (
     ConnectState,
     Session,
+    SessionId,
     console_session,
     current_session,
     idle_time,
@@ -64,6 +65,7 @@ __all__ = [
     "MonitorStopped",
     "Session",
     "SessionEvent",
+    "SessionId",
     "SessionMonitor",
     "backends",
     "console_session",

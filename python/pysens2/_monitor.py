@@ -43,7 +43,7 @@ __all__ = ["Callback", "ErrorHandler", "EventStream", "Handle", "SessionMonitor"
 Callback = Callable[[SessionEvent], object]
 ErrorHandler = Callable[[BaseException, SessionEvent], object]
 
-BACKENDS = ("auto", "sens", "wts", "service", "simulated")
+BACKENDS = ("auto", "sens", "wts", "logind", "service", "simulated")
 MAX_QUEUE_SIZE = 1 << 24
 
 # Started monitors are kept alive until stopped, as running threads are, and

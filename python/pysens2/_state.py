@@ -11,7 +11,7 @@ import enum
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Optional, Protocol, Union
 
 from . import _native
 from ._errors import BackendUnavailableError
@@ -20,6 +20,7 @@ from ._validate import check_int, check_timeout
 __all__ = [
     "ConnectState",
     "Session",
+    "SessionId",
     "StateSource",
     "console_session",
     "current_session",
@@ -29,6 +30,23 @@ __all__ = [
 ]
 
 _SESSION_ID_MAX = 0xFFFFFFFF
+
+# A session id: an int on Windows; logind's own str on Linux ("2", "c1"),
+# as loginctl shows and takes it.
+SessionId = Union[int, str]
+
+
+def check_session_id(name: str, value: object) -> None:
+    """An int in Windows' range, or a non-empty str (logind)."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError(f"{name} must not be empty (logind ids look like '2' or 'c1')")
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(
+            f"{name} must be an int (Windows) or a str (logind), not {type(value).__name__}"
+        )
+    check_int(name, value, 0, _SESSION_ID_MAX)
 
 
 class ConnectState(enum.IntEnum):
@@ -50,7 +68,7 @@ class ConnectState(enum.IntEnum):
 class Session:
     """One session as the system reports it now. None means unknown."""
 
-    session_id: int
+    session_id: SessionId
     user: str  # account name; "" when nobody is logged on
     domain: str
     state: Optional[ConnectState]
@@ -74,10 +92,10 @@ class StateSource(Protocol):
     """Where the state functions get their answers (one per platform)."""
 
     def sessions(self) -> list[Session]: ...
-    def session(self, session_id: int) -> Session: ...
-    def current_session_id(self) -> int: ...
-    def console_session_id(self, patience: float) -> Optional[int]: ...
-    def is_locked(self, session_id: int) -> Optional[bool]: ...
+    def session(self, session_id: SessionId) -> Session: ...
+    def current_session_id(self) -> SessionId: ...
+    def console_session_id(self, patience: float) -> Optional[SessionId]: ...
+    def is_locked(self, session_id: SessionId) -> Optional[bool]: ...
     def idle_time(self) -> float: ...
 
 
@@ -114,23 +132,29 @@ def _session_of(record: _Record) -> Session:
     )
 
 
+def _windows_id(session_id: SessionId) -> int:
+    if isinstance(session_id, str):
+        raise TypeError(f"Windows session ids are ints, not {session_id!r}")
+    return session_id
+
+
 class _WtsState:
     """Windows: WTSQuerySessionInformation and friends (DESIGN.md §7)."""
 
     def sessions(self) -> list[Session]:
         return [_session_of(r) for r in _native.wts_sessions()]
 
-    def session(self, session_id: int) -> Session:
-        return _session_of(_native.wts_session(session_id))
+    def session(self, session_id: SessionId) -> Session:
+        return _session_of(_native.wts_session(_windows_id(session_id)))
 
     def current_session_id(self) -> int:
         return int(_native.wts_current_session_id())
 
-    def console_session_id(self, patience: float) -> Optional[int]:
+    def console_session_id(self, patience: float) -> Optional[SessionId]:
         return _native.wts_console_session_id(patience)
 
-    def is_locked(self, session_id: int) -> Optional[bool]:
-        return _native.wts_is_locked(session_id)
+    def is_locked(self, session_id: SessionId) -> Optional[bool]:
+        return _native.wts_is_locked(_windows_id(session_id))
 
     def idle_time(self) -> float:
         return float(_native.wts_idle_seconds())
@@ -182,13 +206,13 @@ def console_session(timeout: float = 5.0) -> Optional[Session]:
     return None if sid is None else source.session(sid)
 
 
-def is_locked(session_id: Optional[int] = None) -> Optional[bool]:
+def is_locked(session_id: Optional[SessionId] = None) -> Optional[bool]:
     """Whether a session (default: this process's) is locked now: True, False,
     or None when the system cannot say (Windows Vista, TermService down)."""
     source = _source()
     if session_id is None:
         session_id = source.current_session_id()
-    check_int("session_id", session_id, 0, _SESSION_ID_MAX)
+    check_session_id("session_id", session_id)
     return source.is_locked(session_id)
 
 

@@ -23,6 +23,10 @@ class EventType(enum.Enum):
     when WTS delivers them (lock and unlock under ``backend="auto"`` or
     ``"wts"``), not from SENS's ISensLogon. SESSION_CHANGE is a WTS code
     pysens2 does not know (``event.code`` has it): passed through, never dropped.
+    IDLE_START/IDLE_END, SYSTEM_SLEEP/SYSTEM_RESUME and SYSTEM_SHUTDOWN/
+    SHUTDOWN_CANCELLED come from systemd-logind (the last four without a
+    session). SOURCE_LOST/SOURCE_RESTORED report a gap: the source went away
+    and came back; events in between may be missing, and none is invented.
     """
 
     LOGON = "logon"
@@ -41,6 +45,14 @@ class EventType(enum.Enum):
     REMOTE_DISCONNECT = "remote_disconnect"
     REMOTE_CONTROL = "remote_control"
     SESSION_CHANGE = "session_change"
+    IDLE_START = "idle_start"
+    IDLE_END = "idle_end"
+    SYSTEM_SLEEP = "system_sleep"
+    SYSTEM_RESUME = "system_resume"
+    SYSTEM_SHUTDOWN = "system_shutdown"
+    SHUTDOWN_CANCELLED = "shutdown_cancelled"
+    SOURCE_LOST = "source_lost"
+    SOURCE_RESTORED = "source_restored"
 
     @property
     def has_session_id(self) -> bool:
@@ -61,7 +73,9 @@ class EventType(enum.Enum):
 
 _INDEX = {member: i for i, member in enumerate(EventType)}
 _BY_NAME = {member.value: member for member in EventType}
-_WITH_SESSION = frozenset(list(EventType)[:5] + list(EventType)[10:])
+_WITH_SESSION = frozenset(
+    list(EventType)[:5] + list(EventType)[10:16] + [EventType.IDLE_START, EventType.IDLE_END]
+)
 
 EventTypeLike = Union[EventType, str]
 

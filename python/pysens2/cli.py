@@ -45,6 +45,7 @@ def format_json(event: SessionEvent) -> str:
             "type": event.type.value,
             "user": event.user,
             "domain": event.domain,
+            "seat": event.seat,
             "session_id": event.session_id,
             "timestamp": event.timestamp.isoformat(),
             "monotonic_ns": event.monotonic_ns,

@@ -14,13 +14,13 @@ import dataclasses
 import datetime
 import enum
 import threading
-from typing import Any, Iterator, Literal, NamedTuple, Optional, Sequence
+from typing import Any, Iterator, Literal, NamedTuple, Optional, Sequence, Union
 
 from . import _native, _state
 from ._errors import ComError
 from ._monitor import SessionMonitor
 from ._native import SessionEvent
-from ._state import ConnectState, Session
+from ._state import ConnectState, Session, SessionId, check_session_id
 from ._types import EventType, EventTypeLike, parse_event_type
 from ._validate import check_int
 
@@ -180,12 +180,17 @@ def _sens_source(etype: EventType) -> int:
     return source
 
 
-def _source_index(name: str) -> int:
-    names = _native.source_names()
-    if name not in names:
-        raise ValueError(f"unknown source {name!r}; expected one of: {', '.join(names)}")
-    return names.index(name)
-
+# Machine-wide events: they never carry a session id.
+_SESSIONLESS = frozenset(
+    {
+        EventType.SYSTEM_SLEEP,
+        EventType.SYSTEM_RESUME,
+        EventType.SYSTEM_SHUTDOWN,
+        EventType.SHUTDOWN_CANCELLED,
+        EventType.SOURCE_LOST,
+        EventType.SOURCE_RESTORED,
+    }
+)
 
 # The WTS code that delivers each type (WM_WTSSESSION_CHANGE's wParam).
 _WTS_CODE = {
@@ -205,11 +210,12 @@ def fire(
     monitor: SessionMonitor,
     event_type: EventTypeLike,
     user: Optional[str] = "",
-    session_id: Optional[int] = None,
+    session_id: Optional[Union[int, str]] = None,
     *,
     via: Via = "vtable",
     source: Optional[str] = None,
     code: Optional[int] = None,
+    seat: str = "",
 ) -> None:
     """Fire one event into a running monitor as its source would.
 
@@ -219,26 +225,35 @@ def fire(
     events and must be None for ISensLogon events, which carry none.
     ``user=None`` sends a NULL BSTR.
 
-    Anything else comes as WTS delivers it, into a ``backend="simulated"``
-    monitor: the WTS-only types, an ISensLogon type given a ``session_id``
-    (lock and unlock as WTS reports them), any ``source`` named explicitly
-    (e.g. ``"WTS.SESSION_LOGON"`` or ``"SERVICE.SESSION_LOCK"``), and
-    SESSION_CHANGE, which needs the unknown ``code``. ``user`` may be
-    ``"DOMAIN\\user"``. Returns once the event is queued.
+    Anything else comes as its source delivers it, into a
+    ``backend="simulated"`` monitor: the WTS-only types, an ISensLogon type
+    given a ``session_id`` (lock and unlock as WTS reports them), any
+    ``source`` named explicitly (e.g. ``"WTS.SESSION_LOGON"``,
+    ``"SERVICE.SESSION_LOCK"``, ``"logind.LockedHint"``), a ``session_id``
+    that is a str (logind's session ids, e.g. ``"c1"``), and SESSION_CHANGE,
+    which needs the unknown ``code``. ``user`` may be ``"DOMAIN\\user"``.
+    Returns once the event is queued.
     """
     native = _native_of(monitor)
     etype = parse_event_type(event_type)
     through_sink = (
         source is None
         and code is None
+        and not isinstance(session_id, str)
         and _native.sens_source(_TYPE_INDEX[etype]) is not None
         and (etype.has_session_id or session_id is None)
     )
-    if session_id is None and (etype.has_session_id or not through_sink):
+    if (
+        session_id is None
+        and (etype.has_session_id or not through_sink)
+        and etype not in _SESSIONLESS
+        and not (source or "").startswith("logind.")
+    ):
         session_id = native.own_session
     if session_id is not None:
-        check_int("session_id", session_id, 0, _SESSION_ID_MAX)
+        check_session_id("session_id", session_id)
     if through_sink:
+        assert not isinstance(session_id, str)  # through_sink is for Windows ids
         hresult = _native.fire(
             native, _sens_source(etype), _utf16(user), session_id or 0, _check_via(via)
         )
@@ -251,22 +266,20 @@ def fire(
         user = ""
     if not isinstance(user, str):
         raise TypeError(f"user must be a str or None, not {type(user).__name__}")
-    if source is None:
-        if code is None:
-            if etype not in _WTS_CODE:
-                raise ValueError(
-                    f"{etype.name} events carry the WTS code pysens2 does not know: pass code"
-                )
-            code = _WTS_CODE[etype]
-        names = _native.source_names()
-        first = names.index("WTS.CONSOLE_CONNECT")
-        source = names[first + code - 1] if 1 <= code <= 9 else "WTS.OTHER"
-    index = _source_index(source)
+    if source is None and code is None and not isinstance(session_id, str):
+        if etype is EventType.SESSION_CHANGE:
+            raise ValueError(
+                f"{etype.name} events carry the WTS code pysens2 does not know: pass code"
+            )
+        code = _WTS_CODE.get(etype)
     # SessionEvent's own checks give the clear error for a mismatched type,
-    # source, session id or code, before anything is queued.
+    # source, session id or code, and pick the source, before anything is queued.
     domain, name = _split_user(user)
-    checked = SessionEvent(etype, name, session_id, domain=domain, source=source, code=code)
-    _native.inject(native, index, name, domain, session_id, checked.code or 0)
+    checked = SessionEvent(
+        etype, name, session_id, domain=domain, seat=seat, source=source, code=code
+    )
+    index = _native.source_index(checked.source, _TYPE_INDEX[etype])
+    _native.inject(native, index, name, domain, seat, session_id, checked.code or 0)
     _apply_to_simulated_state(checked)
 
 
@@ -376,19 +389,19 @@ class SimulatedState:
     it, a disconnect leaves it disconnected, a console connect moves the console.
     """
 
-    def __init__(self, own_session: int = 1, user: str = "alice", domain: str = "") -> None:
-        check_int("own_session", own_session, 0, _SESSION_ID_MAX)
+    def __init__(self, own_session: SessionId = 1, user: str = "alice", domain: str = "") -> None:
+        check_session_id("own_session", own_session)
         self._lock = threading.Lock()
-        self._sessions: dict[int, Session] = {}
+        self._sessions: dict[SessionId, Session] = {}
         self._own = own_session
-        self._console: Optional[int] = own_session
+        self._console: Optional[SessionId] = own_session
         self._idle = 0.0
         self.add_session(own_session, user, domain)
 
     # -- setting it up ------------------------------------------------------
     def add_session(
         self,
-        session_id: int,
+        session_id: SessionId,
         user: str = "",
         domain: str = "",
         *,
@@ -400,7 +413,7 @@ class SimulatedState:
         client_address: Optional[str] = None,
     ) -> Session:
         """Add (or replace) a session; returns its record."""
-        check_int("session_id", session_id, 0, _SESSION_ID_MAX)
+        check_session_id("session_id", session_id)
         record = Session(
             session_id,
             user,
@@ -417,13 +430,13 @@ class SimulatedState:
             self._sessions[session_id] = record
         return record
 
-    def remove_session(self, session_id: int) -> None:
+    def remove_session(self, session_id: SessionId) -> None:
         with self._lock:
             self._sessions.pop(session_id, None)
             if self._console == session_id:
                 self._console = None
 
-    def set_console(self, session_id: Optional[int]) -> None:
+    def set_console(self, session_id: Optional[SessionId]) -> None:
         """The session attached to the console (None: nobody logged on there)."""
         with self._lock:
             self._console = session_id
@@ -432,7 +445,7 @@ class SimulatedState:
         with self._lock:
             self._idle = float(seconds)
 
-    def update(self, session_id: int, **changes: Any) -> Session:
+    def update(self, session_id: SessionId, **changes: Any) -> Session:
         """Change fields of a session's record, e.g. ``update(2, locked=True)``."""
         with self._lock:
             record = dataclasses.replace(self._session_locked(session_id), **changes)
@@ -474,7 +487,7 @@ class SimulatedState:
                 self._sessions[sid] = dataclasses.replace(record, **changes)
 
     # -- the StateSource protocol (pysens2._state) ---------------------------
-    def _session_locked(self, session_id: int) -> Session:
+    def _session_locked(self, session_id: SessionId) -> Session:
         try:
             return self._sessions[session_id]
         except KeyError:
@@ -484,18 +497,18 @@ class SimulatedState:
         with self._lock:
             return sorted(self._sessions.values(), key=lambda s: s.session_id)
 
-    def session(self, session_id: int) -> Session:
+    def session(self, session_id: SessionId) -> Session:
         with self._lock:
             return self._session_locked(session_id)
 
-    def current_session_id(self) -> int:
+    def current_session_id(self) -> SessionId:
         return self._own
 
-    def console_session_id(self, patience: float) -> Optional[int]:
+    def console_session_id(self, patience: float) -> Optional[SessionId]:
         with self._lock:
             return self._console
 
-    def is_locked(self, session_id: int) -> Optional[bool]:
+    def is_locked(self, session_id: SessionId) -> Optional[bool]:
         with self._lock:
             return self._session_locked(session_id).locked
 
@@ -514,7 +527,7 @@ _CONNECTS = frozenset(
 
 @contextlib.contextmanager
 def simulated_state(
-    own_session: int = 1, user: str = "alice", domain: str = ""
+    own_session: SessionId = 1, user: str = "alice", domain: str = ""
 ) -> Iterator[SimulatedState]:
     """Make ``pysens2.sessions()``, ``is_locked()``, ``idle_time()`` and the
     rest report a simulated machine for the ``with`` block (on any platform)::

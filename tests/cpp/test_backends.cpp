@@ -14,6 +14,7 @@
 #include "backends/registry.hpp"
 #include "backends/service/service_backend.hpp"
 #include "backends/wts/client_address.hpp"
+#include "com/sens_methods.hpp"
 #include "core/errors.hpp"
 
 using namespace pysens2;
@@ -65,7 +66,7 @@ TEST_CASE("a composite starts only the sources the asked types need, each narrow
     CHECK(both->own_session() == 7);
 
     auto queue = std::make_shared<EventQueue>(16);
-    both->start(EventInlet(queue, EventFilter{kLock | kLogon}), BackendConfig{kLock});
+    both->start(EventInlet(queue, EventFilter{kLock | kLogon, true, 0, {}}), BackendConfig{kLock});
     CHECK(log.calls == std::vector<std::string>{"start wts " + std::to_string(kLock)});
     // The source's inlet keeps only its own types, even if it sends more.
     Event logon;
@@ -117,14 +118,22 @@ TEST_CASE("every backend is listed with what it delivers") {
     auto statuses = backend_statuses();
     std::vector<std::string> names;
     for (const auto& s : statuses) names.push_back(s.name);
-    CHECK(names == std::vector<std::string>{"auto", "sens", "wts", "service", "simulated"});
+    CHECK(names ==
+          std::vector<std::string>{"auto", "sens", "wts", "logind", "service", "simulated"});
     const EventMask wts = statuses[2].supported;
     CHECK((wts & mask_of(EventType::RemoteConnect)));
     CHECK_FALSE((wts & mask_of(EventType::StartShell)));
-    // auto: every type but none twice; lock from WTS, logon from SENS.
-    CHECK(statuses[0].supported == kAllEvents);
-#ifndef _WIN32
-    for (int i = 0; i < 3; ++i) CHECK_FALSE(statuses[i].available);
+    CHECK((statuses[3].supported & mask_of(EventType::SystemSleep)));
+#ifdef _WIN32
+    // auto on Windows: every type SENS or WTS has (each from one of them).
+    CHECK(statuses[0].supported == (sens_event_mask() | wts_event_mask()));
+#else
+    for (int i = 1; i < 3; ++i) CHECK_FALSE(statuses[i].available);
+#endif
+#ifdef PYSENS2_HAVE_LOGIND
+    // auto on Linux is logind, available where the system bus has it.
+    CHECK(statuses[0].supported == logind_event_mask());
+    CHECK(statuses[0].available == statuses[3].available);
 #endif
 }
 

@@ -263,7 +263,7 @@ TEST_CASE("type information is absent but answered correctly") {
 
 TEST_CASE("the filter keeps only wanted types and, if asked, the own session") {
     EventFilter filter{mask_of(EventType::SessionDisconnect) | mask_of(EventType::DisplayLock),
-                       false, 3};
+                       false, 3, {}};
     Fixture f(filter);
     f.sinks.logon2->Logon(nullptr, 3);              // type not wanted
     f.sinks.logon2->SessionDisconnect(nullptr, 4);  // other session

@@ -50,7 +50,7 @@ public:
             e.session_id = session_id;
             std::lock_guard<std::mutex> lock(mutex_);
             if (!inlet_ || stopping_) return false;
-            if (!inlet_->wants(e.type(), true, session_id)) return true;  // filtered, as asked
+            if (!inlet_->wants(e)) return true;  // filtered, as asked
             if (!lookup_) {
                 inlet_->post(std::move(e));
                 return true;

@@ -87,7 +87,7 @@ private:
             e.session_id = session;
             // Filter by lParam whatever was registered: RDS and Citrix send
             // other sessions' changes even for NOTIFY_FOR_THIS_SESSION.
-            if (!inlet_->wants(e.type(), true, session)) return;
+            if (!inlet_->wants(e)) return;
             std::tie(e.user, e.domain) = state_.user_of(session);  // looked up as it arrives
             inlet_->post(std::move(e));
         } catch (...) {
