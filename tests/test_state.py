@@ -81,8 +81,12 @@ def test_the_simulation_ends_with_its_block() -> None:
 
 def test_bad_arguments_are_clear_errors() -> None:
     with testing.simulated_state():
-        with pytest.raises(TypeError, match="session_id must be an int"):
-            pysens2.is_locked("1")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"session_id must be an int \(Windows\) or a str"):
+            pysens2.is_locked(1.5)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="must not be empty"):
+            pysens2.is_locked("")
+        with pytest.raises(ValueError, match="no session 'c1'"):
+            pysens2.is_locked("c1")  # a logind id the simulated machine does not have
         with pytest.raises(ValueError, match="between 0 and 4294967295"):
             pysens2.is_locked(-1)
         with pytest.raises(ValueError, match="no session 9"):

@@ -491,7 +491,7 @@ class SimulatedState:
         try:
             return self._sessions[session_id]
         except KeyError:
-            raise ValueError(f"no session {session_id} in the simulated state") from None
+            raise ValueError(f"no session {session_id!r} in the simulated state") from None
 
     def sessions(self) -> list[Session]:
         with self._lock:
