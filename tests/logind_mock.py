@@ -68,6 +68,9 @@ DRIVER = textwrap.dedent("""
             elif op == "set":
                 sid, prop, value = a
                 mock(session(sid)).UpdateProperties(SESSION, {prop: dbus.Boolean(value)})
+            elif op == "set_u64":
+                sid, prop, value = a
+                mock(session(sid)).UpdateProperties(SESSION, {prop: dbus.UInt64(value)})
             elif op == "lock_request":
                 (sid,) = a
                 dbus.Interface(bus.get_object(NAME, session(sid)), SESSION).Lock()

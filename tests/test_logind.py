@@ -239,6 +239,48 @@ def test_stop_and_exit_while_signals_flow(logind: logind_mock.LogindMock) -> Non
     assert time.monotonic() - t0 < 40
 
 
+def test_state_now_from_logind(
+    logind: logind_mock.LogindMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logind.add_session("c1", "alice", uid=1000, active=False)
+    logind.add_session("2", "bob", uid=1001)  # the seat's active session now
+    logind.set("2", "LockedHint", True)
+    monkeypatch.setenv("XDG_SESSION_ID", "c1")
+    listed = {s.session_id: s for s in pysens2.sessions()}
+    assert set(listed) == {"c1", "2"}
+    assert (listed["2"].user, listed["2"].station, listed["2"].locked) == ("bob", "seat0", True)
+    assert listed["c1"].state is pysens2.ConnectState.DISCONNECTED  # logged in, switched away
+    assert listed["2"].state is pysens2.ConnectState.ACTIVE
+    me = pysens2.current_session()
+    assert (me.session_id, me.user, me.locked) == ("c1", "alice", False)
+    assert pysens2.is_locked() is False
+    assert pysens2.is_locked("2") is True
+    console = pysens2.console_session()
+    assert console is not None and console.session_id == "2"
+    assert pysens2.idle_time() == 0.0  # IdleHint not set
+    since = int((time.time() - 30) * 1e6)
+    logind.do("set_u64", "c1", "IdleSinceHint", since)
+    logind.set("c1", "IdleHint", True)
+    assert 29 <= pysens2.idle_time() < 60
+    with pytest.raises(ValueError, match="no session 'nope'"):
+        pysens2.is_locked("nope")
+    with pytest.raises(TypeError, match="logind session ids are strs"):
+        pysens2.is_locked(1)
+
+
+def test_cli_sessions_json_from_logind(logind: logind_mock.LogindMock) -> None:
+    logind.add_session("c1", "alice")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pysens2", "sessions", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert_ok(proc)
+    (record,) = json.loads(proc.stdout)
+    assert (record["session_id"], record["user"], record["station"]) == ("c1", "alice", "seat0")
+
+
 def test_watch_json_shows_real_events(logind: logind_mock.LogindMock) -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "pysens2", "watch", "--json"],

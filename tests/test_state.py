@@ -107,7 +107,8 @@ def test_bad_arguments_are_clear_errors() -> None:
     ],
 )
 def test_without_a_state_source_each_function_says_so(call: object) -> None:
-    with pytest.raises(pysens2.BackendUnavailableError, match="WTS API"):
+    # (conftest.py hides any system bus: on Linux, a machine without logind)
+    with pytest.raises(pysens2.BackendUnavailableError, match="system bus|WTS API"):
         call()  # type: ignore[operator]
 
 
@@ -147,4 +148,4 @@ def test_cli_sessions_and_status_read_the_state() -> None:
 def test_cli_sessions_without_a_source_exits_2() -> None:
     proc = run_python("import sys; from pysens2 import cli; sys.exit(cli.main(['sessions']))")
     assert_ok(proc, 2)
-    assert "WTS API" in proc.stderr
+    assert "system bus" in proc.stderr or "WTS API" in proc.stderr

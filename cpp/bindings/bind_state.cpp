@@ -12,6 +12,9 @@
 #ifdef _WIN32
 #include "backends/wts/session_state.hpp"
 #endif
+#ifdef PYSENS2_HAVE_LOGIND
+#include "backends/logind/logind_state.hpp"
+#endif
 
 namespace pysens2 {
 
@@ -33,6 +36,7 @@ py::tuple to_tuple(const SessionRecord& r) {
 
 void bind_state(py::module_& m) {
     m.attr("HAVE_WTS_STATE") = true;
+    m.attr("HAVE_LOGIND_STATE") = false;
     // Each releases the GIL: the WTS calls are RPCs to TermService.
     m.def("wts_sessions", [] {
         auto all = without_gil([] { return WtsState().sessions(); });
@@ -57,9 +61,41 @@ void bind_state(py::module_& m) {
 
 #else
 
+#ifdef PYSENS2_HAVE_LOGIND
+namespace {
+
+py::tuple to_tuple(const LogindSession& s) {
+    auto opt = [](const std::optional<std::int64_t>& v) -> py::object {
+        return v ? py::object(py::int_(*v)) : py::object(py::none());
+    };
+    return py::make_tuple(s.id, s.user, s.state, s.locked, s.seat, s.remote, s.remote_host,
+                          opt(s.logon_ns), s.idle, opt(s.idle_since_ns));
+}
+
+}  // namespace
+#endif
+
 void bind_state(py::module_& m) {
-    // No WTS here: pysens2._state says so, or asks the platform's own source.
     m.attr("HAVE_WTS_STATE") = false;
+#ifdef PYSENS2_HAVE_LOGIND
+    m.attr("HAVE_LOGIND_STATE") = true;
+    // Each releases the GIL: they are calls over the system bus.
+    m.def("logind_sessions", [] {
+        auto all = without_gil([] { return logind_sessions(); });
+        py::list out;
+        for (const auto& s : all) out.append(to_tuple(s));
+        return out;
+    });
+    m.def("logind_session", [](const std::string& id) {
+        return to_tuple(without_gil([&] { return logind_session(id); }));
+    }, py::arg("session_id"));
+    m.def("logind_current_session_id",
+          [] { return without_gil([] { return logind_current_session_id(); }); });
+    m.def("logind_console_session_id",
+          [] { return without_gil([] { return logind_console_session_id(); }); });
+#else
+    m.attr("HAVE_LOGIND_STATE") = false;
+#endif
 }
 
 #endif

@@ -89,7 +89,16 @@ class Monitor:
 def begin_interpreter_exit() -> None: ...
 
 HAVE_WTS_STATE: bool
+HAVE_LOGIND_STATE: bool
 
+def logind_sessions() -> list[
+    tuple[str, str, str, Optional[bool], str, bool, str, Optional[int], bool, Optional[int]]
+]: ...
+def logind_session(
+    session_id: str,
+) -> tuple[str, str, str, Optional[bool], str, bool, str, Optional[int], bool, Optional[int]]: ...
+def logind_current_session_id() -> str: ...
+def logind_console_session_id() -> Optional[str]: ...
 def wts_sessions() -> list[
     tuple[
         int, str, str, int, Optional[bool], str, bool, str, Optional[str],

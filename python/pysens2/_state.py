@@ -1,17 +1,20 @@
 """The state right now: sessions, lock state, idle time.
 
-Windows answers from the WTS API (TermService); ``pysens2.testing`` can put a
-simulated machine in its place, which events fired there keep up to date.
+Windows answers from the WTS API (TermService), Linux from systemd-logind;
+``pysens2.testing`` can put a simulated machine in their place, which events
+fired there keep up to date.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import sys
 import threading
+import time
 from dataclasses import dataclass
-from typing import Optional, Protocol, Union
+from typing import Iterator, Optional, Protocol, Union
 
 from . import _native
 from ._errors import BackendUnavailableError
@@ -160,6 +163,69 @@ class _WtsState:
         return float(_native.wts_idle_seconds())
 
 
+# As _native.logind_session() returns it (cpp/bindings/bind_state.cpp).
+_LogindRecord = tuple[
+    str, str, str, Optional[bool], str, bool, str, Optional[int], bool, Optional[int]
+]
+
+# logind's session State, in Windows' terms: "online" is logged in but not
+# in front (switched away from), as a Windows session is when disconnected.
+_LOGIND_STATES = {
+    "active": ConnectState.ACTIVE,
+    "online": ConnectState.DISCONNECTED,
+    "closing": ConnectState.DOWN,
+}
+
+
+def _logind_session_of(record: _LogindRecord) -> Session:
+    sid, user, state, locked, seat, remote, host, logon_ns, idle, idle_since_ns = record
+    return Session(
+        session_id=sid,
+        user=user,
+        domain="",
+        state=_LOGIND_STATES.get(state),
+        locked=locked,
+        station=seat,
+        remote=remote,
+        client_name=host,
+        logon_time=_time(logon_ns),
+        last_input_time=_time(idle_since_ns) if idle else None,
+    )
+
+
+class _LogindState:
+    """Linux: systemd-logind's sessions (DESIGN.md §8)."""
+
+    def sessions(self) -> list[Session]:
+        return [_logind_session_of(r) for r in _native.logind_sessions()]
+
+    def session(self, session_id: SessionId) -> Session:
+        return _logind_session_of(_native.logind_session(_logind_id(session_id)))
+
+    def current_session_id(self) -> SessionId:
+        return _native.logind_current_session_id()
+
+    def console_session_id(self, patience: float) -> Optional[SessionId]:
+        return _native.logind_console_session_id()
+
+    def is_locked(self, session_id: SessionId) -> Optional[bool]:
+        return self.session(session_id).locked
+
+    def idle_time(self) -> float:
+        # IdleHint and IdleSinceHint, where the desktop sets them; else 0.
+        record = _native.logind_session(_native.logind_current_session_id())
+        idle, since_ns = record[8], record[9]
+        if not idle or since_ns is None:
+            return 0.0
+        return max(0.0, time.time() - since_ns / 1e9)
+
+
+def _logind_id(session_id: SessionId) -> str:
+    if not isinstance(session_id, str):
+        raise TypeError(f"logind session ids are strs such as '2' or 'c1', not {session_id!r}")
+    return session_id
+
+
 _lock = threading.Lock()
 _override: Optional[StateSource] = None  # set by pysens2.testing
 
@@ -179,21 +245,39 @@ def _source() -> StateSource:
             return _override
     if _native.HAVE_WTS_STATE:
         return _WtsState()
+    if _native.HAVE_LOGIND_STATE:
+        return _LogindState()
     raise BackendUnavailableError(
-        f"pysens2 reads session state from Windows' WTS API, which {sys.platform} does not "
-        "have; use pysens2.testing.simulated_state() to test code that reads it"
+        f"pysens2 reads session state from Windows' WTS API or systemd-logind, which "
+        f"{sys.platform} does not have"
     )
+
+
+_TESTING_HINT = "; use pysens2.testing.simulated_state() to test code that reads it"
+
+
+@contextlib.contextmanager
+def _hinted() -> Iterator[None]:
+    """Where there is no source of state, say how to test without one."""
+    try:
+        yield
+    except BackendUnavailableError as exc:
+        if _TESTING_HINT in str(exc):
+            raise
+        raise BackendUnavailableError(f"{exc}{_TESTING_HINT}") from None
 
 
 def sessions() -> list[Session]:
     """Every session on this machine now (ComError if TermService is not running)."""
-    return _source().sessions()
+    with _hinted():
+        return _source().sessions()
 
 
 def current_session() -> Session:
     """This process's session (its id works even when TermService is not running)."""
-    source = _source()
-    return source.session(source.current_session_id())
+    with _hinted():
+        source = _source()
+        return source.session(source.current_session_id())
 
 
 def console_session(timeout: float = 5.0) -> Optional[Session]:
@@ -201,21 +285,25 @@ def console_session(timeout: float = 5.0) -> Optional[Session]:
     logged on there. While the console is being switched between sessions it
     has none: this waits up to ``timeout`` seconds for one."""
     patience = check_timeout(timeout)
-    source = _source()
-    sid = source.console_session_id(5.0 if patience is None else patience)
-    return None if sid is None else source.session(sid)
+    with _hinted():
+        source = _source()
+        sid = source.console_session_id(5.0 if patience is None else patience)
+        return None if sid is None else source.session(sid)
 
 
 def is_locked(session_id: Optional[SessionId] = None) -> Optional[bool]:
     """Whether a session (default: this process's) is locked now: True, False,
     or None when the system cannot say (Windows Vista, TermService down)."""
-    source = _source()
-    if session_id is None:
-        session_id = source.current_session_id()
-    check_session_id("session_id", session_id)
-    return source.is_locked(session_id)
+    if session_id is not None:
+        check_session_id("session_id", session_id)
+    with _hinted():
+        source = _source()
+        if session_id is None:
+            session_id = source.current_session_id()
+        return source.is_locked(session_id)
 
 
 def idle_time() -> float:
     """Seconds since the last keyboard or mouse input in this session."""
-    return _source().idle_time()
+    with _hinted():
+        return _source().idle_time()

@@ -13,18 +13,13 @@
 #include <thread>
 
 #include "core/errors.hpp"
+#include "bus.hpp"
 #include "sd_bus_api.hpp"
 
 namespace pysens2 {
 namespace {
 
-constexpr const char* kLogind = "org.freedesktop.login1";
-constexpr const char* kManagerPath = "/org/freedesktop/login1";
-constexpr const char* kManager = "org.freedesktop.login1.Manager";
-constexpr const char* kSession = "org.freedesktop.login1.Session";
-constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
-
-std::string describe(int r) { return std::strerror(r < 0 ? -r : r); }
+using namespace logind;
 
 // What the backend knows of one session; the flags are what it last saw.
 struct SessionState {
@@ -32,100 +27,15 @@ struct SessionState {
     std::optional<bool> locked, active, idle;
 };
 
-// An sd-bus connection, closed with the object.
-class Connection {
-public:
-    explicit Connection(const sdbus::Api& api) : api_(api) {}
-    ~Connection() { close(); }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-
-    int open() {
-        close();
-        return api_.open_system(&bus_);
-    }
-    void close() {
-        if (bus_) api_.flush_close_unref(bus_);
-        bus_ = nullptr;
-    }
-    sdbus::Bus* get() const { return bus_; }
-
-private:
-    const sdbus::Api& api_;
-    sdbus::Bus* bus_ = nullptr;
-};
-
-// A reply message (and the error of a failed call), released with the object.
-struct Reply {
-    explicit Reply(const sdbus::Api& a) : api(a) {}
-    ~Reply() {
-        if (msg) api.message_unref(msg);
-        api.error_free(&error);
-    }
-    Reply(const Reply&) = delete;
-    Reply& operator=(const Reply&) = delete;
-    std::string what(int r) const {
-        return error.message ? std::string(error.message) : describe(r);
-    }
-    const sdbus::Api& api;
-    sdbus::Message* msg = nullptr;
-    sdbus::Error error{};
-};
-
-// Whether logind owns its name on this bus: "" if so, else why not.
-std::string logind_missing(const sdbus::Api& api, sdbus::Bus* bus) {
-    Reply reply(api);
-    const int r = api.call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                  "org.freedesktop.DBus", "GetNameOwner", &reply.error,
-                                  &reply.msg, "s", kLogind);
-    if (r >= 0) return {};
-    return std::string("the system bus has no ") + kLogind + " (systemd-logind): " + reply.what(r);
-}
-
-// Reads a{sv} from `m` into `s`: the properties the backend follows.
-int read_properties(const sdbus::Api& api, sdbus::Message* m, SessionState& s) {
-    int r = api.message_enter_container(m, 'a', "{sv}");
-    if (r < 0) return r;
-    while ((r = api.message_enter_container(m, 'e', "sv")) > 0) {
-        const char* key = nullptr;
-        if ((r = api.message_read_basic(m, 's', &key)) < 0) return r;
-        char type = 0;
-        const char* contents = nullptr;
-        if ((r = api.message_peek_type(m, &type, &contents)) < 0) return r;
-        const std::string k = key ? key : "";
-        const std::string c = contents ? contents : "";
-        std::optional<bool>* flag = k == "LockedHint" ? &s.locked
-                                    : k == "Active"   ? &s.active
-                                    : k == "IdleHint" ? &s.idle
-                                                      : nullptr;
-        if (flag && c == "b") {
-            int b = 0;
-            if ((r = api.message_enter_container(m, 'v', "b")) < 0) return r;
-            if ((r = api.message_read_basic(m, 'b', &b)) < 0) return r;
-            api.message_exit_container(m);
-            *flag = b != 0;
-        } else if ((k == "Id" || k == "Name") && c == "s") {
-            const char* v = nullptr;
-            if ((r = api.message_enter_container(m, 'v', "s")) < 0) return r;
-            if ((r = api.message_read_basic(m, 's', &v)) < 0) return r;
-            api.message_exit_container(m);
-            (k == "Id" ? s.id : s.user) = v ? v : "";
-        } else if (k == "Seat" && c == "(so)") {
-            const char *seat = nullptr, *path = nullptr;
-            if ((r = api.message_enter_container(m, 'v', "(so)")) < 0) return r;
-            if ((r = api.message_enter_container(m, 'r', "so")) < 0) return r;
-            api.message_read_basic(m, 's', &seat);
-            api.message_read_basic(m, 'o', &path);
-            api.message_exit_container(m);
-            api.message_exit_container(m);
-            s.seat = seat ? seat : "";
-        } else if ((r = api.message_skip(m, "v")) < 0) {
-            return r;
-        }
-        api.message_exit_container(m);  // the dict entry
-    }
-    if (r < 0) return r;
-    return api.message_exit_container(m);
+SessionState session_of(const Props& p) {
+    SessionState s;
+    s.id = p.text("Id");
+    s.user = p.text("Name");
+    s.seat = p.text("Seat");
+    s.locked = p.flag("LockedHint");
+    s.active = p.flag("Active");
+    s.idle = p.flag("IdleHint");
+    return s;
 }
 
 class LogindBackend final : public Backend {
@@ -216,11 +126,10 @@ private:
     }
 
     int read_session(sdbus::Bus* bus, const char* path, SessionState& s) const {
-        Reply reply(api_);
-        int r = api_.call_method(bus, kLogind, path, kProperties, "GetAll", &reply.error,
-                                 &reply.msg, "s", kSession);
-        if (r < 0) return r;
-        return read_properties(api_, reply.msg, s);
+        Props p;
+        const int r = get_all(api_, bus, path, kSession, p);
+        if (r >= 0) s = session_of(p);
+        return r;
     }
 
     // The state now, without events: at start and after a gap.
@@ -321,8 +230,9 @@ private:
             if (read_session(bus_.get(), path, s) < 0) return;
             it = sessions_.emplace(path, s).first;
         }
-        SessionState changed;
-        if (read_properties(api_, m, changed) < 0) return;
+        Props props;
+        if (read_props(api_, m, props) < 0) return;
+        SessionState changed = session_of(props);
         // Invalidated properties (sent without values) are read back.
         if (api_.message_enter_container(m, 'a', "s") > 0) {
             const char* name = nullptr;
