@@ -5,7 +5,8 @@ import signal
 import subprocess
 import sys
 import textwrap
-from typing import Iterator, Optional
+import time
+from typing import Iterator, Optional, Union
 
 import pytest
 
@@ -28,7 +29,7 @@ def monitor() -> Iterator[pysens2.SessionMonitor]:
         assert m.stop(timeout=30), "the dispatcher did not finish within 30 s"
 
 
-def sample_session(etype: pysens2.EventType, number: int = 42) -> Optional[int | str]:
+def sample_session(etype: pysens2.EventType, number: int = 42) -> Optional[Union[int, str]]:
     """A session id an event of this type can carry: an int where a Windows
     source has it, logind's str where only logind has it, else None."""
     for candidate in (number, f"c{number}"):
@@ -85,19 +86,28 @@ def run_python(
     """Run `code` in a fresh interpreter; a hang fails the test instead of the suite."""
     env = dict(os.environ if env is None else env)
     env.setdefault("PYTHONFAULTHANDLER", "1")
-    try:
-        return subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-            **kwargs,  # type: ignore[call-overload]
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(
-            f"subprocess did not finish within {timeout} s (deadlock?)\n{exc.stdout}\n{exc.stderr}"
-        )
+    # Wine's CreateProcess now and then fails with ERROR_INTERNAL_ERROR (1359)
+    # before the child exists: that is the harness's problem, tried again.
+    for attempt in range(3):
+        try:
+            return subprocess.run(
+                [sys.executable, "-c", textwrap.dedent(code)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
+                **kwargs,  # type: ignore[call-overload]
+            )
+        except subprocess.TimeoutExpired as exc:
+            pytest.fail(
+                f"subprocess did not finish within {timeout} s (deadlock?)\n"
+                f"{exc.stdout}\n{exc.stderr}"
+            )
+        except OSError as exc:
+            if sys.platform != "win32" or getattr(exc, "winerror", None) != 1359 or attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def assert_ok(proc: subprocess.CompletedProcess[str], expected_status: int = 0) -> None:

@@ -61,7 +61,8 @@ def test_auto_backend_is_sens_and_wts_on_windows() -> None:
     m = pysens2.SessionMonitor()
     assert m.backend == "sens+wts"
     assert m.sessions == "own"  # the default: only this process's session
-    assert m.event_types == frozenset(pysens2.EventType)
+    assert m.event_types == pysens2.backends()["auto"].event_types
+    assert pysens2.EventType.REMOTE_CONNECT in m.event_types
 
 
 def test_backends_report() -> None:

@@ -22,7 +22,7 @@ EXAMPLES = re.findall(
 DRIVER = (
     """
 import threading, time
-from typing import Optional
+from typing import Optional, Union
 import pysens2
 from pysens2 import testing
 """

@@ -108,7 +108,7 @@ def test_bad_arguments_are_clear_errors() -> None:
 )
 def test_without_a_state_source_each_function_says_so(call: object) -> None:
     # (conftest.py hides any system bus: on Linux, a machine without logind)
-    with pytest.raises(pysens2.BackendUnavailableError, match="system bus|WTS API"):
+    with pytest.raises(pysens2.BackendUnavailableError, match=r"system bus|WTS API"):
         call()  # type: ignore[operator]
 
 
