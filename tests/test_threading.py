@@ -343,3 +343,31 @@ def test_start_stop_race_keeps_the_running_set_true() -> None:
         assert wrong == 0, wrong
         print("OK")
     """)
+
+
+def test_firing_at_a_monitor_another_thread_stops_is_an_error_not_a_crash() -> None:
+    # testing.fire racing stop(): the sinks may be gone between the running
+    # check and the call; that must raise RuntimeError, never call through null.
+    out = check("""
+        m = pysens2.SessionMonitor(backend="simulated")
+        done = threading.Event()
+        def toggler():
+            while not done.is_set():
+                m.start()
+                m.stop()
+        t = threading.Thread(target=toggler)
+        t.start()
+        fired = refused = 0
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                testing.fire(m, "logon", "u", 1)
+                fired += 1
+            except RuntimeError:
+                refused += 1
+        done.set()
+        t.join(30)
+        assert not t.is_alive()
+        print("OK", fired, refused)
+    """)
+    assert out.startswith("OK")

@@ -2,6 +2,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include "core/errors.hpp"
 #include "native_monitor.hpp"
 
 namespace pysens2 {
@@ -63,7 +64,11 @@ SinkPair sinks_of(NativeMonitor& mon) {
     if (!owner)
         throw py::value_error("backend '" + std::string(mon.core().backend_name()) +
                               "' has no SENS sink objects to call");
-    return owner->sens_sinks();
+    SinkPair sinks = owner->sens_sinks();
+    // Stopped by another thread since running_backend() looked: no sinks to call.
+    if (!sinks.logon || !sinks.logon2)
+        throw StateError("the monitor is not running; call start() first");
+    return sinks;
 }
 
 Source checked_source(int index) {
