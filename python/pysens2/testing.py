@@ -192,19 +192,6 @@ _SESSIONLESS = frozenset(
     }
 )
 
-# The WTS code that delivers each type (WM_WTSSESSION_CHANGE's wParam).
-_WTS_CODE = {
-    EventType.CONSOLE_CONNECT: 1,
-    EventType.CONSOLE_DISCONNECT: 2,
-    EventType.REMOTE_CONNECT: 3,
-    EventType.REMOTE_DISCONNECT: 4,
-    EventType.LOGON: 5,
-    EventType.LOGOFF: 6,
-    EventType.DISPLAY_LOCK: 7,
-    EventType.DISPLAY_UNLOCK: 8,
-    EventType.REMOTE_CONTROL: 9,
-}
-
 
 def fire(
     monitor: SessionMonitor,
@@ -266,14 +253,16 @@ def fire(
         user = ""
     if not isinstance(user, str):
         raise TypeError(f"user must be a str or None, not {type(user).__name__}")
-    if source is None and code is None and not isinstance(session_id, str):
-        if etype is EventType.SESSION_CHANGE:
-            raise ValueError(
-                f"{etype.name} events carry the WTS code pysens2 does not know: pass code"
-            )
-        code = _WTS_CODE.get(etype)
+    if (
+        source is None
+        and code is None
+        and etype is EventType.SESSION_CHANGE
+        and not isinstance(session_id, str)
+    ):
+        raise ValueError(f"{etype.name} events carry the WTS code pysens2 does not know: pass code")
     # SessionEvent's own checks give the clear error for a mismatched type,
-    # source, session id or code, and pick the source, before anything is queued.
+    # source, session id or code, and pick the source (with a Windows session
+    # id, WTS's, and its code), before anything is queued.
     domain, name = _split_user(user)
     checked = SessionEvent(
         etype, name, session_id, domain=domain, seat=seat, source=source, code=code

@@ -14,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "bus.hpp"
+#include "logind_state.hpp"
 #include "sd_bus_api.hpp"
 
 namespace pysens2 {
@@ -49,19 +50,10 @@ public:
     std::uint32_t own_session() const override { return 0; }
 
     std::string own_session_name() const override {
-        if (const char* id = std::getenv("XDG_SESSION_ID"); id && *id) return id;
-        Connection bus(api_);
-        int r = bus.open();
-        if (r >= 0) {
-            Reply reply(api_);
-            r = api_.call_method(bus.get(), kLogind, kManagerPath, kManager, "GetSessionByPID",
-                                 &reply.error, &reply.msg, "u",
-                                 static_cast<std::uint32_t>(getpid()));
-            const char* path = nullptr;
-            if (r >= 0 && api_.message_read_basic(reply.msg, 'o', &path) >= 0 && path) {
-                SessionState s;
-                if (read_session(bus.get(), path, s) >= 0 && !s.id.empty()) return s.id;
-            }
+        try {
+            return logind_current_session_id();  // XDG_SESSION_ID, else GetSessionByPID
+        } catch (const std::runtime_error&) {
+            // (no bus either): the monitor cannot filter; say what to do instead
         }
         throw std::runtime_error(
             "cannot tell this process's logind session: XDG_SESSION_ID is not set and logind "
