@@ -24,6 +24,7 @@ import pysens2
 from pysens2 import _native
 
 from .baselines import QueuedThunk, Thunk
+from .report import row
 
 bench = _native._bench
 SOURCE = _native.source_names().index("ISensLogon2.SessionDisconnect")
@@ -331,10 +332,6 @@ def run(cfg: Config) -> dict[str, Any]:
     return out
 
 
-def _row(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-
-
 SYSTEMS = ("pysens2", "floor", "thunk", "thunk+queue")
 
 
@@ -345,14 +342,14 @@ def render(r: dict[str, Any]) -> str:
     ]
     widths = [30, 9, 9, 9, 12, 14, 14]
     header = ["delivery, µs per event", *SYSTEMS, "pysens2/floor", "thunk/pysens2"]
-    lines += ["", _row(header, widths)]
+    lines += ["", row(header, widths)]
     for threads in (1, 4):
         d = r[f"delivery_{threads}_producer"]
         for kind in ("wall", "cpu"):
             v = {k: d[k][f"{kind}_us"] for k in SYSTEMS}
             ratios = [f"{v['pysens2'] / v['floor']:.2f}x", f"{v['thunk'] / v['pysens2']:.1f}x"]
             label = f"{threads} producer thread(s), {kind}"
-            lines.append(_row([label, *(f"{v[k]:.3f}" for k in SYSTEMS), *ratios], widths))
+            lines.append(row([label, *(f"{v[k]:.3f}" for k in SYSTEMS), *ratios], widths))
     lines.append("")
     for key, label in (
         ("latency_1000_per_s", "latency at 1,000 events/s"),
@@ -394,14 +391,43 @@ def render(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+PARTS = ("core", "logind")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("--quick", action="store_true", help="smaller counts: under a minute on 2 cores")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    p.add_argument(
+        "--part",
+        choices=(*PARTS, "all"),
+        default="all",
+        help="core: delivery costs (simulated backend); logind: Linux, against "
+        "dbus-fast, jeepney and loginctl polling. 'all' runs every part this "
+        "machine can, and says why it leaves one out",
+    )
     args = p.parse_args(argv)
-    results = run(QUICK if args.quick else FULL)
-    print(render(results))
+    parts = PARTS if args.part == "all" else (args.part,)
+    results: dict[str, Any] = {}
+    problems: list[str] = []
+    if "core" in parts:
+        results["core"] = run(QUICK if args.quick else FULL)
+        print(render(results["core"]))
+    if "logind" in parts:
+        from . import logind
+
+        why = logind.unavailable()
+        if why is None:
+            results["logind"] = logind.run(args.quick)
+            print("\n" + logind.render(results["logind"]))
+            problems += logind.check(results["logind"])
+        elif args.part == "logind":
+            problems.append(f"the logind part cannot run: {why}")
+        else:
+            print(f"\n(logind part left out: {why})")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)
-    return 0
+    for problem in problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    return 1 if problems else 0

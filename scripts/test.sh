@@ -5,8 +5,8 @@
 #   python      build and install the package (warnings as errors), ruff, mypy, pytest
 #   cpp         C++ unit tests with ctest (needs Debian's doctest-dev)
 #   logind      the logind backend's tests against a private dbus-daemon with
-#               python-dbusmock's logind template, in every pytest run (dbus,
-#               python3-dbusmock)
+#               python-dbusmock's logind template, in every pytest run, and the
+#               Linux benchmark's --quick run (dbus, python3-dbusmock)
 #   sanitizers  C++ tests under ASan+UBSan and TSan, pytest against an ASan+UBSan module
 #   fuzz        libFuzzer on the sink for PYSENS2_FUZZ_SECONDS (clang-14, libclang-rt-14-dev)
 #   windows     the Windows backend cross-built with mingw-w64, its tests under Wine
@@ -62,7 +62,7 @@ say "python: build the wheel (C++ warnings are errors) and install it with its t
 rm -rf "$BUILD/wheelhouse"
 "$VPY" -m pip wheel -q . --no-deps -w "$BUILD/wheelhouse" -C cmake.define.PYSENS2_WERROR=ON
 WHEEL=$(ls "$BUILD"/wheelhouse/pysens2-*.whl)
-"$VPY" -m pip install -q --force-reinstall "$WHEEL[test,lint]"
+"$VPY" -m pip install -q --force-reinstall "$WHEEL[test,lint,bench]"
 
 say "python: ruff and mypy"
 "$VPY" -m ruff check python tests benchmarks
@@ -82,6 +82,8 @@ say "logind: a private system bus with python-dbusmock's logind template"
 apt_install dbus python3-dbusmock || true
 if command -v dbus-daemon >/dev/null && /usr/bin/python3 -c "import dbusmock" 2>/dev/null; then
     export PYSENS2_REQUIRE_LOGIND_MOCK=1
+    # The Linux benchmark, short: fails only if a contestant produced no figures.
+    "$VPY" -m benchmarks --part logind --quick
 else
     skip_tier logind "dbus-daemon or python-dbusmock is missing (Debian: apt-get install dbus python3-dbusmock)"
 fi

@@ -17,8 +17,6 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-import pytest
-
 SYSTEM_PYTHON = "/usr/bin/python3"
 REQUIRED = os.environ.get("PYSENS2_REQUIRE_LOGIND_MOCK") == "1"
 
@@ -39,11 +37,47 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 
 # Runs under the system Python: one JSON command per line in, "ok"/"error" out.
 DRIVER = textwrap.dedent("""
-    import json, sys
+    import json, sys, textwrap, time
     import dbus
     bus = dbus.SystemBus()
     NAME, MANAGER = "org.freedesktop.login1", "/org/freedesktop/login1"
     MOCK, SESSION = "org.freedesktop.DBus.Mock", "org.freedesktop.login1.Session"
+    # Run inside the mock (the only process that may send as logind): Bench
+    # flips LockedHint `count` times at `rate` per second from the mock's main
+    # loop, so the mock still answers calls meanwhile; BenchTimes says when
+    # each signal was sent (CLOCK_MONOTONIC, the subscribers' clock too), once
+    # all were.
+    BENCH = textwrap.dedent('''
+        from dbus.lowlevel import SignalMessage
+        from gi.repository import GLib
+        SESSION = "org.freedesktop.login1.Session"
+        sid, count, rate = args
+        o = objects["/org/freedesktop/login1/session/" + sid]
+        state = {"value": bool(o.props[SESSION]["LockedHint"]),
+                 "start": time.monotonic_ns(), "sent": []}
+        self.bench_sent = None
+        # exec'd code: the callback gets what it uses as defaults, not closures
+        def tick(self=self, o=o, state=state, count=count, rate=rate, SESSION=SESSION,
+                 SignalMessage=SignalMessage):
+            sent = state["sent"]
+            while len(sent) < count and time.monotonic_ns() >= state["start"] + len(sent) * 1e9 / rate:
+                state["value"] = value = not state["value"]
+                o.props[SESSION]["LockedHint"] = dbus.Boolean(value)  # what a Get reads
+                # Built before the clock is read: the figure is the bus and the subscriber.
+                msg = SignalMessage(o.__dbus_object_path__, dbus.PROPERTIES_IFACE,
+                                    "PropertiesChanged")
+                msg.append(SESSION, {"LockedHint": dbus.Boolean(value, variant_level=1)},
+                           dbus.Array([], signature="s"), signature="sa{sv}as")
+                sent.append(time.monotonic_ns())
+                o.connection.send_message(msg)
+                o.connection.flush()  # out now, not when the main loop next runs
+            if len(sent) < count:
+                return True
+            self.bench_sent = sent
+            return False
+        GLib.timeout_add(max(1, int(1000 / rate / 4)), tick)
+    ''')
+    BENCH_TIMES = "ret = (self.bench_sent is not None, self.bench_sent or [])"
     def mock(path):
         return dbus.Interface(bus.get_object(NAME, path), MOCK)
     def session(sid):
@@ -78,6 +112,25 @@ DRIVER = textwrap.dedent("""
                 name, value = a
                 mock(MANAGER).EmitSignal("org.freedesktop.login1.Manager", name, "b",
                                          [dbus.Boolean(value)])
+            elif op == "flip_locked_hint":
+                sid, count, rate = a
+                m = mock(MANAGER)
+                m.AddMethod("org.freedesktop.login1.Manager", "Bench", "sud", "", BENCH)
+                m.AddMethod("org.freedesktop.login1.Manager", "BenchTimes", "", "(bax)",
+                            BENCH_TIMES)
+                manager = dbus.Interface(bus.get_object(NAME, MANAGER),
+                                         "org.freedesktop.login1.Manager")
+                manager.Bench(sid, dbus.UInt32(count), float(rate))
+                deadline = time.monotonic() + 30 + count / rate
+                while True:
+                    done, times = manager.BenchTimes()
+                    if done:
+                        break
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the mock stopped flipping LockedHint")
+                    time.sleep(0.05)
+                print("ok " + json.dumps([int(t) for t in times]), flush=True)
+                continue
             print("ok", flush=True)
         except Exception as exc:
             print("error " + repr(exc).replace("\\n", " "), flush=True)
@@ -101,6 +154,8 @@ def skip_unless_available() -> None:
     why = unavailable()
     if why is None:
         return
+    import pytest  # here: the benchmarks use this module without pytest
+
     if REQUIRED:
         pytest.fail(f"the logind tier is required here, but {why}")
     pytest.skip(why)
@@ -198,13 +253,15 @@ class LogindMock:
             self.socket.unlink()
 
     # -- driving logind -----------------------------------------------------------
-    def do(self, op: str, *args: Any) -> None:
+    def do(self, op: str, *args: Any) -> Any:
+        """Runs one driver command; returns what it answered besides "ok"."""
         assert self.driver is not None and self.driver.stdin and self.driver.stdout
         self.driver.stdin.write(json.dumps({"op": op, "args": list(args)}) + "\n")
         self.driver.stdin.flush()
         answer = self.driver.stdout.readline().strip()
-        if answer != "ok":
+        if answer != "ok" and not answer.startswith("ok "):
             raise RuntimeError(f"logind mock: {op}{args}: {answer}")
+        return json.loads(answer[3:]) if answer != "ok" else None
 
     def add_session(
         self, sid: str, user: str, *, seat: str = "seat0", uid: int = 1000, active: bool = True

@@ -1,0 +1,8 @@
+"""Text tables for the benchmark reports."""
+
+from __future__ import annotations
+
+
+def row(cells: list[str], widths: list[int]) -> str:
+    """The first cell left-aligned, the figures right-aligned."""
+    return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
