@@ -12,11 +12,9 @@ latest signal it could have seen, and the signals between are lost.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 import logind_mock  # noqa: E402  (the tests' bus, shared rather than copied)
 
+from .child import Child  # noqa: E402
 from .logind_subscribers import CONTESTANTS, POLL_SECONDS, SESSION  # noqa: E402
 from .report import row  # noqa: E402
 
@@ -77,48 +76,6 @@ def _wrapper(name: str) -> list[str]:
             "give it a private /run/systemd/system here"
         )
     return PRETEND_BOOTED
-
-
-class Subscriber:
-    def __init__(self, name: str, env: dict[str, str]) -> None:
-        self.name = name
-        self.proc = subprocess.Popen(
-            [*_wrapper(name), sys.executable, "-m", "benchmarks.logind_subscribers", name],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self._expect("ready")
-
-    def _expect(self, word: str) -> None:
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        if line != word:
-            raise RuntimeError(f"{self.name}: expected {word!r}, got {line!r}")
-
-    def ask(self, command: str) -> Any:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"{self.name} ended (exit code {self.proc.wait(10)})")
-        return json.loads(line)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write("quit\n")
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
 
 
 def match(sent: list[int], seen: list[list[Any]], poller: bool) -> tuple[list[float], int]:
@@ -174,7 +131,13 @@ def run(quick: bool) -> dict[str, Any]:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
             for name in CONTESTANTS:
                 try:
-                    sub = Subscriber(name, env)
+                    sub = Child(
+                        "benchmarks.logind_subscribers",
+                        [name],
+                        cwd=ROOT,
+                        env=env,
+                        prefix=_wrapper(name),
+                    )
                 except LeftOut as why:
                     out["left_out"][name] = str(why)
                     continue

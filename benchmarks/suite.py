@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import os
 import platform
@@ -391,7 +392,7 @@ def render(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-PARTS = ("core", "logind")
+PARTS = ("core", "logind", "windows")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         choices=(*PARTS, "all"),
         default="all",
         help="core: delivery costs (simulated backend); logind: Linux, against "
-        "dbus-fast, jeepney and loginctl polling. 'all' runs every part this "
-        "machine can, and says why it leaves one out",
+        "dbus-fast, jeepney and loginctl polling; windows: Windows CPython, against "
+        "the pywin32 SENS recipe and comtypes. 'all' runs every part this machine "
+        "can, and says why it leaves one out",
     )
     args = p.parse_args(argv)
     parts = PARTS if args.part == "all" else (args.part,)
@@ -413,18 +415,19 @@ def main(argv: list[str] | None = None) -> int:
     if "core" in parts:
         results["core"] = run(QUICK if args.quick else FULL)
         print(render(results["core"]))
-    if "logind" in parts:
-        from . import logind
-
-        why = logind.unavailable()
+    for part in ("logind", "windows"):
+        if part not in parts:
+            continue
+        module = importlib.import_module(f".{part}", __package__)
+        why = module.unavailable()
         if why is None:
-            results["logind"] = logind.run(args.quick)
-            print("\n" + logind.render(results["logind"]))
-            problems += logind.check(results["logind"])
-        elif args.part == "logind":
-            problems.append(f"the logind part cannot run: {why}")
+            results[part] = module.run(args.quick)
+            print("\n" + module.render(results[part]))
+            problems += module.check(results[part])
+        elif args.part == part:
+            problems.append(f"the {part} part cannot run: {why}")
         else:
-            print(f"\n(logind part left out: {why})")
+            print(f"\n({part} part left out: {why})")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

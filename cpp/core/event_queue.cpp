@@ -30,10 +30,10 @@ bool EventQueue::store(Event&& event) {
 bool EventQueue::push(Event&& event) noexcept {
     bool stored, wake;
     try {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::lock_guard<Mutex> lock(mutex_);
         stored = store(std::move(event));
         wake = stored && waiters_ > 0;
-    } catch (...) {  // std::system_error from the mutex: the producer never sees it
+    } catch (...) {  // std::system_error from std::mutex: the producer never sees it
         dropped_.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
@@ -45,7 +45,7 @@ bool EventQueue::push(Event&& event) noexcept {
 void EventQueue::push_all(std::vector<Event>& events) {
     bool wake;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::lock_guard<Mutex> lock(mutex_);
         for (Event& e : events) store(std::move(e));
         wake = waiters_ > 0;
     }
@@ -54,7 +54,7 @@ void EventQueue::push_all(std::vector<Event>& events) {
 
 bool EventQueue::pop_batch(std::vector<Event>& out, std::size_t max) {
     out.clear();
-    std::unique_lock<std::mutex> lock(mutex_);
+    std::unique_lock<Mutex> lock(mutex_);
     ++waiters_;
     ready_.wait(lock, [&] { return closed_ || !events_.empty(); });
     --waiters_;
@@ -67,7 +67,7 @@ bool EventQueue::pop_batch(std::vector<Event>& out, std::size_t max) {
 }
 
 EventQueue::PopResult EventQueue::pop_for(Event& out, std::chrono::nanoseconds timeout) {
-    std::unique_lock<std::mutex> lock(mutex_);
+    std::unique_lock<Mutex> lock(mutex_);
     ++waiters_;
     bool ready = ready_.wait_for(lock, timeout, [&] { return closed_ || !events_.empty(); });
     --waiters_;
@@ -81,7 +81,7 @@ EventQueue::PopResult EventQueue::pop_for(Event& out, std::chrono::nanoseconds t
 
 void EventQueue::close(bool discard) {
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::lock_guard<Mutex> lock(mutex_);
         closed_ = true;
         if (discard) events_.clear();
     }
@@ -89,17 +89,17 @@ void EventQueue::close(bool discard) {
 }
 
 void EventQueue::reopen() {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<Mutex> lock(mutex_);
     closed_ = false;
 }
 
 bool EventQueue::closed() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<Mutex> lock(mutex_);
     return closed_;
 }
 
 std::size_t EventQueue::size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<Mutex> lock(mutex_);
     return events_.size();
 }
 

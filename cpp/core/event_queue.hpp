@@ -5,14 +5,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <vector>
 
 #include "event.hpp"
+#include "sync.hpp"
 
 namespace pysens2 {
 
@@ -62,8 +61,8 @@ private:
 
     const std::size_t capacity_;
     const Overflow overflow_;
-    mutable std::mutex mutex_;
-    std::condition_variable ready_;
+    mutable Mutex mutex_;
+    CondVar ready_;
     std::deque<Event> events_;
     bool closed_ = false;
     std::size_t waiters_ = 0;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "com/bstr.hpp"
+#include "core/clock.hpp"
 #include "com/sens_interfaces.hpp"
 
 using pysens2::Bstr;
@@ -41,6 +42,14 @@ IGlobalInterfaceTable* git() {
     return table;
 }
 
+// Drops what a record holds of its subscriber.
+void forget(Record& r) {
+    if (r.git_cookie) git()->RevokeInterfaceFromGlobal(r.git_cookie);
+    if (r.held) r.held->Release();
+    r.git_cookie = 0;
+    r.held = nullptr;
+}
+
 // Wine registers no proxy/stub for the Event System's interfaces, so the
 // fakes aggregate the free-threaded marshaler: any apartment (the backend's
 // STA included) gets them directly, as it would get working proxies of the
@@ -50,13 +59,42 @@ HRESULT query_ftm(IUnknown* self, IUnknown** ftm, void** ppv) {
     return (*ftm)->QueryInterface(IID_IMarshal, ppv);
 }
 
-// IUnknown + IDispatch (unsupported) boilerplate for the fakes.
+// The test type library's LIBID (event_system_test.idl).
+const GUID kLIBID_EventSystemTest = {
+    0x6A0F35C1, 0x7B2E, 0x4C55, {0x9E, 0x3B, 0x2D, 0x1C, 0x5A, 0x8F, 0x7E, 0x10}};
+
+// The type information of `iid` from the registered test type library (under
+// Wine, after register_test_typelibs), or null. For a dual interface, also
+// its vtable half, which DispInvoke calls through.
+void load_type_info(const IID& iid, ITypeInfo** dispatch, ITypeInfo** vtable) {
+    ITypeLib* lib = nullptr;
+    if (FAILED(LoadRegTypeLib(kLIBID_EventSystemTest, 1, 0, LOCALE_NEUTRAL, &lib))) return;
+    ITypeInfo* ti = nullptr;
+    if (SUCCEEDED(lib->GetTypeInfoOfGuid(iid, &ti))) {
+        *dispatch = ti;
+        HREFTYPE ref = 0;
+        ITypeInfo* iface = nullptr;
+        if (SUCCEEDED(ti->GetRefTypeOfImplType(static_cast<UINT>(-1), &ref)) &&
+            SUCCEEDED(ti->GetRefTypeInfo(ref, &iface)))
+            *vtable = iface;
+        else
+            (*vtable = ti)->AddRef();
+    }
+    lib->Release();
+}
+
+// IUnknown + IDispatch boilerplate for the fakes. IDispatch answers from the
+// test type library where it is registered (under Wine), so late-binding
+// clients (pywin32's Dispatch, comtypes' dynamic mode) work as with the real
+// Event System; elsewhere it is E_NOTIMPL.
 template <class Iface>
 class Object : public Iface {
 public:
-    explicit Object(const IID& iid) : iid_(iid) {}
+    explicit Object(const IID& iid) : iid_(iid) { load_type_info(iid, &dispatch_ti_, &vtable_ti_); }
     virtual ~Object() {
         if (ftm_) ftm_->Release();
+        if (dispatch_ti_) dispatch_ti_->Release();
+        if (vtable_ti_) vtable_ti_->Release();
     }
     HRESULT WINAPI QueryInterface(REFIID riid, void** ppv) override {
         if (!ppv) return E_POINTER;
@@ -76,20 +114,37 @@ public:
         if (!n) delete this;
         return n;
     }
-    HRESULT WINAPI GetTypeInfoCount(UINT*) override { return E_NOTIMPL; }
-    HRESULT WINAPI GetTypeInfo(UINT, LCID, ITypeInfo**) override { return E_NOTIMPL; }
-    HRESULT WINAPI GetIDsOfNames(REFIID, LPOLESTR*, UINT, LCID, DISPID*) override {
-        return E_NOTIMPL;
+    HRESULT WINAPI GetTypeInfoCount(UINT* n) override {
+        if (!n) return E_POINTER;
+        *n = dispatch_ti_ ? 1 : 0;
+        return S_OK;
     }
-    HRESULT WINAPI Invoke(DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*, EXCEPINFO*,
-                          UINT*) override {
-        return E_NOTIMPL;
+    HRESULT WINAPI GetTypeInfo(UINT index, LCID, ITypeInfo** out) override {
+        if (!out) return E_POINTER;
+        *out = nullptr;
+        if (!dispatch_ti_) return E_NOTIMPL;
+        if (index != 0) return DISP_E_BADINDEX;
+        (*out = dispatch_ti_)->AddRef();
+        return S_OK;
+    }
+    HRESULT WINAPI GetIDsOfNames(REFIID, LPOLESTR* names, UINT count, LCID,
+                                 DISPID* ids) override {
+        if (!dispatch_ti_) return E_NOTIMPL;
+        return DispGetIDsOfNames(dispatch_ti_, names, count, ids);
+    }
+    HRESULT WINAPI Invoke(DISPID id, REFIID, LCID, WORD flags, DISPPARAMS* params,
+                          VARIANT* result, EXCEPINFO* excep, UINT* arg_err) override {
+        if (!vtable_ti_) return E_NOTIMPL;
+        return DispInvoke(static_cast<Iface*>(this), vtable_ti_, id, flags, params, result,
+                          excep, arg_err);
     }
 
 private:
     const IID& iid_;
     std::atomic<ULONG> refs_{1};
     IUnknown* ftm_ = nullptr;
+    ITypeInfo* dispatch_ti_ = nullptr;
+    ITypeInfo* vtable_ti_ = nullptr;
 };
 
 class Subscription final : public Object<IEventSubscription> {
@@ -184,10 +239,11 @@ public:
             // to the Event System's process would be.
             hr = git()->RegisterInterfaceInGlobal(s->subscriber, IID_IUnknown, &r.git_cookie);
             if (FAILED(hr)) return hr;
+            (r.held = s->subscriber)->AddRef();
         }
         for (auto& existing : st.stored)
             if (existing.id == r.id) {  // Store creates or modifies
-                if (existing.git_cookie) git()->RevokeInterfaceFromGlobal(existing.git_cookie);
+                forget(existing);
                 existing = r;
                 log_line(st, "store", r.id);
                 return S_OK;
@@ -209,7 +265,7 @@ public:
         if (FAILED(st.fail_remove_hr)) return st.fail_remove_hr;
         for (auto it = st.stored.begin(); it != st.stored.end(); ++it)
             if (it->id == id) {
-                if (it->git_cookie) git()->RevokeInterfaceFromGlobal(it->git_cookie);
+                forget(*it);
                 st.stored.erase(it);
                 log_line(st, "remove", id);
                 return S_OK;
@@ -256,7 +312,7 @@ Factory<Subscription> g_subscription_factory;
 void State::reset() {
     std::lock_guard<std::mutex> lock(mutex);
     for (auto& r : stored)
-        if (r.git_cookie) git()->RevokeInterfaceFromGlobal(r.git_cookie);
+        forget(r);
     stored.clear();
     store_calls = remove_calls = fail_store_at = 0;
     fail_remove_hr = S_OK;
@@ -374,11 +430,120 @@ HRESULT publish(const std::wstring& user, DWORD session, bool via_dispatch,
 }
 
 namespace {
+
+// One subscriber, resolved once as the Event System would cache it.
+struct Target {
+    ComPtr<ISensLogon2> vtable;
+    ComPtr<IDispatch> dispatch;
+    DISPID id = 0;
+};
+
+HRESULT resolve(IUnknown* sub, const std::wstring& method, Target& t) {
+    if (SUCCEEDED(sub->QueryInterface(pysens2::kIID_ISensLogon2,
+                                      reinterpret_cast<void**>(t.vtable.put()))))
+        return S_OK;
+    HRESULT hr = sub->QueryInterface(IID_IDispatch, reinterpret_cast<void**>(t.dispatch.put()));
+    if (FAILED(hr)) return hr;
+    Bstr name(method);
+    LPOLESTR names[] = {name.get()};
+    return t.dispatch->GetIDsOfNames(IID_NULL, names, 1, LOCALE_USER_DEFAULT, &t.id);
+}
+
+HRESULT call(Target& t, const std::wstring& method, BSTR user, DWORD session) {
+    if (t.vtable) {
+        ISensLogon2* s = t.vtable.get();
+        if (method == L"Logon") return s->Logon(user, session);
+        if (method == L"Logoff") return s->Logoff(user, session);
+        if (method == L"SessionDisconnect") return s->SessionDisconnect(user, session);
+        if (method == L"SessionReconnect") return s->SessionReconnect(user, session);
+        if (method == L"PostShell") return s->PostShell(user, session);
+        return DISP_E_MEMBERNOTFOUND;
+    }
+    VARIANT args[2];  // reverse order: the session id is last
+    VariantInit(&args[0]);
+    VariantInit(&args[1]);
+    args[0].vt = VT_UI4;
+    args[0].ulVal = session;
+    args[1].vt = VT_BSTR;
+    args[1].bstrVal = user;
+    DISPPARAMS p{args, nullptr, 2, 0};
+    return t.dispatch->Invoke(t.id, IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &p, nullptr,
+                              nullptr, nullptr);
+}
+
+// Sleeps until `due` (ns): coarse sleeps, then a yielding spin for the last
+// stretch, so rates up to 10,000/s keep their schedule.
+void wait_until(std::int64_t due) {
+    for (;;) {
+        const std::int64_t left = due - pysens2::monotonic_now_ns();
+        if (left <= 0) return;
+        if (left > 2'000'000)
+            Sleep(static_cast<DWORD>(left / 1'000'000 - 1));
+        else
+            SwitchToThread();
+    }
+}
+
+}  // namespace
+
+HRESULT publish_timed(const std::wstring& method, const std::wstring& user, int count,
+                      double rate_hz, const std::atomic<bool>& cancel, TimedRun& out) {
+    std::vector<Target> targets;
+    for (const Record& r : state().snapshot()) {
+        if (r.method != method) continue;
+        ComPtr<IUnknown> sub;
+        HRESULT hr = git()->GetInterfaceFromGlobal(r.git_cookie, IID_IUnknown,
+                                                   reinterpret_cast<void**>(sub.put()));
+        if (FAILED(hr)) return hr;
+        Target t;
+        hr = resolve(sub.get(), method, t);
+        if (FAILED(hr)) return hr;
+        targets.push_back(std::move(t));
+    }
+    out = TimedRun{};
+    out.sent_ns.reserve(static_cast<std::size_t>(count));
+    out.blocked_ns.reserve(static_cast<std::size_t>(count));
+    Bstr name(user);
+    const std::int64_t start = pysens2::monotonic_now_ns();
+    for (int i = 0; i < count && !cancel.load(std::memory_order_relaxed); ++i) {
+        if (rate_hz > 0) wait_until(start + static_cast<std::int64_t>(i * 1e9 / rate_hz));
+        const std::int64_t t0 = pysens2::monotonic_now_ns();
+        for (Target& t : targets) {
+            const HRESULT hr = call(t, method, name.get(), static_cast<DWORD>(i));
+            if (FAILED(hr) && out.failed_calls++ == 0) out.first_failure = hr;
+        }
+        out.sent_ns.push_back(t0);
+        out.blocked_ns.push_back(pysens2::monotonic_now_ns() - t0);
+    }
+    return S_OK;
+}
+
+namespace {
 bool running_under_wine() {
     HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     return ntdll && GetProcAddress(ntdll, "wine_get_version");
 }
 }  // namespace
+
+HRESULT register_progids() {
+    if (!running_under_wine()) return S_FALSE;
+    const std::pair<const wchar_t*, const GUID*> classes[] = {
+        {L"EventSystem.EventSystem\\CLSID", &pysens2::kCLSID_CEventSystem},
+        {L"EventSystem.EventSubscription\\CLSID", &pysens2::kCLSID_CEventSubscription},
+    };
+    for (const auto& [key, clsid] : classes) {
+        const std::wstring value = pysens2::widen(pysens2::guid_to_string(*clsid));
+        HKEY k = nullptr;
+        LONG rc = RegCreateKeyExW(HKEY_CLASSES_ROOT, key, 0, nullptr, 0, KEY_SET_VALUE, nullptr,
+                                  &k, nullptr);
+        if (rc != ERROR_SUCCESS) return HRESULT_FROM_WIN32(rc);
+        rc = RegSetValueExW(k, nullptr, 0, REG_SZ, reinterpret_cast<const BYTE*>(value.c_str()),
+                            static_cast<DWORD>((value.size() + 1) * sizeof(wchar_t)));
+        RegCloseKey(k);
+        if (rc != ERROR_SUCCESS) return HRESULT_FROM_WIN32(rc);
+    }
+    return S_OK;
+}
 
 HRESULT register_test_typelibs(const std::wstring& dir) {
     if (!running_under_wine()) return S_FALSE;

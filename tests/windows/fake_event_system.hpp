@@ -5,6 +5,8 @@
 // an STA reaches the publisher as a proxy, as it would across processes.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -18,6 +20,10 @@ struct Record {
     std::wstring id, name, publisher, event_class, method;
     BOOL per_user = FALSE;
     DWORD git_cookie = 0;
+    // The subscriber itself, referenced while stored, as the Event System's
+    // proxy keeps it alive (an object kept only by its marshaled form in the
+    // global interface table is disconnected after its first use under Wine).
+    IUnknown* held = nullptr;
 };
 
 struct State {
@@ -61,6 +67,31 @@ pysens2::ComPtr<IUnknown> subscriber_for_caller(const Record& r);
 // vtable, or by GetIDsOfNames + Invoke. Returns the first failure, or S_OK.
 HRESULT publish(const std::wstring& user, DWORD session, bool via_dispatch,
                 const std::wstring& method = {});
+
+// What a timed publication measured, per event: when the first call began and
+// how long the calls into the subscribers blocked the publisher, in ns of
+// pysens2::monotonic_now_ns() (Python's time.perf_counter_ns() clock).
+struct TimedRun {
+    std::vector<std::int64_t> sent_ns, blocked_ns;
+    int failed_calls = 0;
+    HRESULT first_failure = S_OK;
+};
+
+// Publishes as SENS does, on the calling thread (which must be in the MTA):
+// `count` events of `method` (an ISensLogon2 method) at `rate_hz` per second
+// (0: back to back), each to every stored subscriber of that method in turn,
+// synchronously; event i carries session id i, so a subscriber can tell a
+// lost or reordered event. A subscriber is called through ISensLogon2 if it
+// answers QueryInterface for it, otherwise by name through IDispatch, as the
+// Event System serves pywin32's gateways. Setting `cancel` ends it after the
+// event in progress.
+HRESULT publish_timed(const std::wstring& method, const std::wstring& user, int count,
+                      double rate_hz, const std::atomic<bool>& cancel, TimedRun& out);
+
+// Registers the ProgIDs EventSystem.EventSystem and
+// EventSystem.EventSubscription for the stand-in's classes (under Wine only;
+// S_FALSE elsewhere), so code that creates them by name runs unchanged.
+HRESULT register_progids();
 
 // Registers the test type libraries in `dir` (proxies for ISensLogon,
 // ISensLogon2 and the stand-in's interfaces), which STA mode needs under

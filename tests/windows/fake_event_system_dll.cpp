@@ -5,6 +5,7 @@
 #include <windows.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -144,4 +145,84 @@ FES_API HRESULT fes_publish(const wchar_t* user, DWORD session, int via_dispatch
 // Registers the test type libraries found in `dir` (under Wine only; S_FALSE elsewhere).
 FES_API HRESULT fes_register_typelibs(const wchar_t* dir) {
     return fake::register_test_typelibs(dir ? dir : L"");
+}
+
+// Registers the ProgIDs EventSystem.EventSystem and EventSystem.EventSubscription
+// (under Wine only; S_FALSE elsewhere).
+FES_API HRESULT fes_register_progids() { return fake::register_progids(); }
+
+namespace {
+
+// The timed publication in progress or finished (one at a time).
+struct Publication {
+    fake::TimedRun run;
+    std::atomic<bool> cancel{false};
+    HRESULT result = S_OK;
+    HANDLE done = nullptr;  // manual-reset; set when the thread has finished
+    std::thread thread;
+};
+Publication* g_publication = nullptr;  // guarded by g_lock
+
+}  // namespace
+
+// Starts fake::publish_timed of `method` on a new MTA thread and returns at
+// once; fes_publish_wait reports its end. E_PENDING while one is running.
+FES_API HRESULT fes_publish_start(const wchar_t* method, const wchar_t* user, int count,
+                                  double rate_hz) {
+    std::lock_guard<std::mutex> api(g_lock);
+    if (g_publication) {
+        if (WaitForSingleObject(g_publication->done, 0) != WAIT_OBJECT_0) return E_PENDING;
+        g_publication->thread.join();
+        CloseHandle(g_publication->done);
+        delete g_publication;
+        g_publication = nullptr;
+    }
+    auto* p = new Publication;
+    p->done = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    const std::wstring m = method ? method : L"", u = user ? user : L"";
+    p->thread = std::thread([p, m, u, count, rate_hz] {
+        CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+        p->result = fake::publish_timed(m, u, count, rate_hz, p->cancel, p->run);
+        CoUninitialize();
+        SetEvent(p->done);
+    });
+    g_publication = p;
+    return S_OK;
+}
+
+// Ends the publication in progress after its current event.
+FES_API void fes_publish_cancel() {
+    std::lock_guard<std::mutex> api(g_lock);
+    if (g_publication) g_publication->cancel = true;
+}
+
+// Waits up to `timeout_ms` for the publication to end: 1 when it has (or
+// none was started), 0 while it runs.
+FES_API int fes_publish_wait(DWORD timeout_ms) {
+    HANDLE done = nullptr;
+    {
+        std::lock_guard<std::mutex> api(g_lock);
+        if (!g_publication) return 1;
+        done = g_publication->done;
+    }
+    return WaitForSingleObject(done, timeout_ms) == WAIT_OBJECT_0 ? 1 : 0;
+}
+
+// The finished publication's figures: copies up to `capacity` events' sent
+// and blocked times (ns) and returns the number of events published; its
+// HRESULT, failed-call count and first failure go to the out parameters.
+FES_API int fes_publish_results(long long* sent_ns, long long* blocked_ns, int capacity,
+                                HRESULT* result, int* failed_calls, HRESULT* first_failure) {
+    std::lock_guard<std::mutex> api(g_lock);
+    if (!g_publication || WaitForSingleObject(g_publication->done, 0) != WAIT_OBJECT_0) return -1;
+    const fake::TimedRun& r = g_publication->run;
+    const int n = static_cast<int>(r.sent_ns.size());
+    for (int i = 0; i < n && i < capacity; ++i) {
+        if (sent_ns) sent_ns[i] = r.sent_ns[i];
+        if (blocked_ns) blocked_ns[i] = r.blocked_ns[i];
+    }
+    if (result) *result = g_publication->result;
+    if (failed_calls) *failed_calls = r.failed_calls;
+    if (first_failure) *first_failure = r.first_failure;
+    return n;
 }
