@@ -383,8 +383,12 @@ def publish(
     received.clear()
     pub.start(count, rate)
     if busy:  # CPU-bound Python on the main thread for the whole publication
-        while not pub.done():
+        chunks = 0
+        # Asks the publisher (a ctypes call, which lets go of the GIL) only
+        # every ~50 chunks, or the loop would hand the GIL over each time.
+        while chunks % 50 or not pub.done():
             spin_chunk()
+            chunks += 1
     elif c.main_thread_pumps:
         c.wait_for(pub.done, 600)
     else:

@@ -13,8 +13,10 @@
 #               (g++-mingw-w64-x86-64-posix, wine64, wine64-tools, libwine-dev)
 #   windows-python  the win_amd64 wheel cross-built for Windows CPython 3.9, 3.11
 #               and 3.13, installed with pip and tested by that interpreter under
-#               Wine: the whole pytest suite on 3.9 and 3.13, a smoke run on 3.11
-#               (also mingw-w64-tools; Windows CPython and headers are downloaded)
+#               Wine: the whole pytest suite on 3.13, a smoke run on 3.9 and 3.11,
+#               and on 3.11 the benchmarks' Windows part (--quick) against the
+#               pywin32 SENS recipe and comtypes (also mingw-w64-tools; Windows
+#               CPython and headers are downloaded)
 # Run as root, it installs the Debian packages a tier needs. Otherwise a tier
 # whose packages are missing is skipped with a message - unless CI=true or
 # PYSENS2_REQUIRE_ALL_TIERS=1, where a skipped tier is a failure.
@@ -27,7 +29,7 @@ REQUIRE_ALL=0
 if [ "${CI:-}" = "true" ] || [ "${PYSENS2_REQUIRE_ALL_TIERS:-0}" = "1" ]; then REQUIRE_ALL=1; fi
 SKIPPED=()
 
-say() { printf '\n=== %s\n' "$*"; }
+say() { printf '\n=== %s  [%s]\n' "$*" "$(date +%T)"; }
 
 apt_install() {
     # Installs Debian packages when we are root and they are missing.
@@ -164,14 +166,14 @@ if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine
     (cd "$BUILD/win" && ctest --output-on-failure)
 
     # --- windows-python tier (needs the stand-in DLL the windows tier built) --
-    say "windows-python: the win_amd64 wheel in Windows CPython under Wine (3.9, 3.13 full; 3.11 smoke)"
+    say "windows-python: the win_amd64 wheel in Windows CPython under Wine (3.13 full; 3.9, 3.11 smoke; 3.11 bench)"
     apt_install mingw-w64-tools || true
     if command -v gendef >/dev/null; then
         export PYSENS2_FAKE_EVENT_SYSTEM=$BUILD/win/tests/cpp/windows/fake_event_system.dll
         # Wine's pytest mostly waits: the next wheels build meanwhile, on one
         # core at low priority, and are ready when their turn comes.
-        PYTHON="$VPY" bash scripts/win-wheel.sh 3.9
-        (for v in 3.13 3.11; do
+        PYTHON="$VPY" bash scripts/win-wheel.sh 3.13
+        (for v in 3.11 3.9; do
             PYTHON="$VPY" CMAKE_BUILD_PARALLEL_LEVEL=1 nice -n 19 bash scripts/win-wheel.sh "$v" || exit 1
         done) >"$BUILD/win-wheels.log" 2>&1 &
         wheels=$!
@@ -186,12 +188,13 @@ if command -v x86_64-w64-mingw32-g++-posix >/dev/null && [ -x /usr/lib/wine/wine
             /usr/lib/wine/wine64 cmd /c exit </dev/null >/dev/null 2>&1 || true
         }
         fresh_wineserver
-        PYTHON="$VPY" bash scripts/win-pytest.sh 3.9 full
-        wait "$wheels" || { cat "$BUILD/win-wheels.log"; exit 1; }
-        fresh_wineserver
         PYTHON="$VPY" bash scripts/win-pytest.sh 3.13 full
-        fresh_wineserver
-        PYTHON="$VPY" bash scripts/win-pytest.sh 3.11 smoke
+        wait "$wheels" || { cat "$BUILD/win-wheels.log"; exit 1; }
+        for run in "3.11 smoke" "3.11 bench" "3.9 smoke"; do
+            fresh_wineserver
+            # shellcheck disable=SC2086  # "version mode"
+            PYTHON="$VPY" bash scripts/win-pytest.sh $run
+        done
         unset PYSENS2_WIN_WHEELS_BUILT
     else
         skip_tier windows-python "gendef is missing (Debian: apt-get install mingw-w64-tools)"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The package as Windows users get it, tested by the official Windows CPython
 # under Wine:
-#   bash scripts/win-pytest.sh 3.11 [full|smoke]
+#   bash scripts/win-pytest.sh 3.11 [full|smoke|bench]
 # 1. cross-builds the win_amd64 wheel (scripts/win-wheel.sh), unless
 #    PYSENS2_WIN_WHEELS_BUILT=1 says it is in build/win-wheelhouse already;
 # 2. installs it with pip, run by that Windows CPython, with the test extra's
 #    win_amd64 wheels from PyPI (downloaded here; Wine's pip reads them from disk);
 # 3. runs the pytest suite (full) or the installed-package, Event System,
-#    delivery and CLI tests (smoke) there, importing the installed package.
+#    delivery and CLI tests (smoke) there, importing the installed package;
+#    or (bench) the benchmarks' Windows part, short (--quick): pysens2 beside
+#    the pywin32 SENS recipe and comtypes, failing only if one gives no figures.
 # Needs WINEPREFIX (scripts/wine-prefix.sh), a running wineserver, and the
 # Event System stand-in DLL built by the Windows C++ tier, named in
 # PYSENS2_FAKE_EVENT_SYSTEM (a Unix path).
@@ -83,7 +85,16 @@ case $MODE in
     full) TESTS=(tests) ;;
     smoke) TESTS=(tests/test_installed_package.py tests/test_windows_event_system.py
         tests/test_delivery.py tests/test_cli.py tests/test_windows_wts.py) ;;
-    *) echo "win-pytest.sh: mode must be full or smoke" >&2; exit 2 ;;
+    bench)
+        echo "--- Windows CPython $VERSION under Wine: python -m benchmarks --part windows --quick"
+        cd "$ROOT"
+        # Not `-m benchmarks`: the embeddable CPython ignores the working
+        # directory and PYTHONPATH (its ._pth file).
+        winpy -c "import sys; sys.path.insert(0, '.'); from benchmarks.suite import main; \
+sys.exit(main(['--part', 'windows', '--quick']))"
+        exit 0
+        ;;
+    *) echo "win-pytest.sh: mode must be full, smoke or bench" >&2; exit 2 ;;
 esac
 echo "--- Windows CPython $VERSION under Wine: pytest ($MODE)"
 cd "$ROOT"
