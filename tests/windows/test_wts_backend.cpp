@@ -13,26 +13,14 @@
 #include "core/errors.hpp"
 #include "core/monitor_core.hpp"
 #include "fake_wts_api.hpp"
+#include "recorder.hpp"
 
 using namespace pysens2;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Recorder : DeliveryHandler {
-    std::mutex m;
-    std::condition_variable cv;
-    std::vector<Event> events;
-    void deliver(std::vector<Event>& batch) override {
-        std::lock_guard<std::mutex> lock(m);
-        for (auto& e : batch) events.push_back(e);
-        cv.notify_all();
-    }
-    bool wait_for(std::size_t n, std::chrono::milliseconds timeout = 10000ms) {
-        std::unique_lock<std::mutex> lock(m);
-        return cv.wait_for(lock, timeout, [&] { return events.size() >= n; });
-    }
-};
+using pysens2_test::Recorder;
 
 struct Fixture {
     Fixture() {
