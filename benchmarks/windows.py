@@ -182,6 +182,9 @@ def render(r: dict[str, Any]) -> str:
             line(f"latency {stat} at {rate}, µs", lambda f, a=rate, b=key: f[a][b])
     line("throughput, events/s", lambda f: f["burst"]["per_s"])
     line("main-thread loop, no events (s)", lambda f: f["slowdown"]["0/s"], "{:.3f}")
+    if "no monitor" in r:  # across processes: noisier than the rows below
+        alone = r["no monitor"]["slowdown"]["0/s"]
+        line("main-thread slowdown at 0/s", lambda f: f["slowdown"]["0/s"] / alone, "{:.3f}x")
     for rate in ("1000/s", "10000/s"):
         line(
             f"main-thread slowdown at {rate}",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The package as Windows users get it, tested by the official Windows CPython
 # under Wine:
-#   bash scripts/win-pytest.sh 3.11 [full|smoke|bench]
+#   bash scripts/win-pytest.sh 3.11 [full|smoke|bench|bench-full]
 # 1. cross-builds the win_amd64 wheel (scripts/win-wheel.sh), unless
 #    PYSENS2_WIN_WHEELS_BUILT=1 says it is in build/win-wheelhouse already;
 # 2. installs it with pip, run by that Windows CPython, with the test extra's
@@ -9,7 +9,8 @@
 # 3. runs the pytest suite (full) or the installed-package, Event System,
 #    delivery and CLI tests (smoke) there, importing the installed package;
 #    or (bench) the benchmarks' Windows part, short (--quick): pysens2 beside
-#    the pywin32 SENS recipe and comtypes, failing only if one gives no figures.
+#    the pywin32 SENS recipe and comtypes, failing only if one gives no
+#    figures; bench-full: the whole Windows part (about 12 minutes).
 # Needs WINEPREFIX (scripts/wine-prefix.sh), a running wineserver, and the
 # Event System stand-in DLL built by the Windows C++ tier, named in
 # PYSENS2_FAKE_EVENT_SYSTEM (a Unix path).
@@ -85,16 +86,18 @@ case $MODE in
     full) TESTS=(tests) ;;
     smoke) TESTS=(tests/test_installed_package.py tests/test_windows_event_system.py
         tests/test_delivery.py tests/test_cli.py tests/test_windows_wts.py) ;;
-    bench)
-        echo "--- Windows CPython $VERSION under Wine: python -m benchmarks --part windows --quick"
+    bench | bench-full)
+        ARGS="'--part', 'windows'"
+        [ "$MODE" = bench ] && ARGS="$ARGS, '--quick'"
+        echo "--- Windows CPython $VERSION under Wine: python -m benchmarks ${ARGS//\'/}"
         cd "$ROOT"
         # Not `-m benchmarks`: the embeddable CPython ignores the working
         # directory and PYTHONPATH (its ._pth file).
         winpy -c "import sys; sys.path.insert(0, '.'); from benchmarks.suite import main; \
-sys.exit(main(['--part', 'windows', '--quick']))"
+sys.exit(main([$ARGS]))"
         exit 0
         ;;
-    *) echo "win-pytest.sh: mode must be full, smoke or bench" >&2; exit 2 ;;
+    *) echo "win-pytest.sh: mode must be full, smoke, bench or bench-full" >&2; exit 2 ;;
 esac
 echo "--- Windows CPython $VERSION under Wine: pytest ($MODE)"
 cd "$ROOT"
