@@ -26,7 +26,7 @@ import logind_mock  # noqa: E402  (the tests' bus, shared rather than copied)
 
 from .child import Child  # noqa: E402
 from .logind_subscribers import CONTESTANTS, POLL_SECONDS, SESSION  # noqa: E402
-from .report import row  # noqa: E402
+from .report import percentile, row  # noqa: E402
 
 POLLERS = {"loginctl poll"}
 
@@ -106,11 +106,6 @@ def match(sent: list[int], seen: list[list[Any]], poller: bool) -> tuple[list[fl
     return lat, len(sent) - matched
 
 
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
 def run(quick: bool) -> dict[str, Any]:
     idle_seconds = 2.0 if quick else 10.0
     # (rate per second, signals; even, so each run starts unlocked): a
@@ -155,9 +150,9 @@ def run(quick: bool) -> dict[str, Any]:
                             "lost": lost,
                             **(
                                 {
-                                    "p50_us": _pct(lat, 50),
-                                    "p99_us": _pct(lat, 99),
-                                    "p99.9_us": _pct(lat, 99.9),
+                                    "p50_us": percentile(lat, 50),
+                                    "p99_us": percentile(lat, 99),
+                                    "p99.9_us": percentile(lat, 99.9),
                                     "mean_us": statistics.fmean(lat),
                                 }
                                 if lat

@@ -5,7 +5,8 @@ same publisher, which calls each subscriber in turn on one thread, as SENS
 does. Under Wine here: ratios between contestants mean something, absolute
 times are Wine's, not Windows'.
 
-The contestants: benchmarks/windows_contestants.py.
+The contestants: benchmarks/windows_contestants.py; the process each runs
+in and what it measures there: benchmarks/windows_child.py.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def unavailable() -> Optional[str]:
 
 def _spawn(name: str, log: Optional[str] = None) -> Child:
     args = [name, uuid.uuid4().hex, *([log] if log else [])]
-    return Child("benchmarks.windows_contestants", args, cwd=ROOT, env=dict(os.environ))
+    return Child("benchmarks.windows_child", args, cwd=ROOT, env=dict(os.environ))
 
 
 def _left_after_exit(name: str) -> Optional[int]:

@@ -39,6 +39,13 @@ METHODS = {
 }
 
 
+class TimedRun(NamedTuple):
+    """What a timed publication measured, per event (perf_counter_ns clock)."""
+
+    sent_ns: list[int]  # when the first call into a subscriber began
+    blocked_ns: list[int]  # how long the calls blocked the publisher
+
+
 class Record(NamedTuple):
     subscription_id: str
     name: str
@@ -111,6 +118,28 @@ class FakeEventSystem:
         d.fes_publish.restype = ctypes.c_long
         d.fes_register_typelibs.argtypes = [ctypes.c_wchar_p]
         d.fes_register_typelibs.restype = ctypes.c_long
+        d.fes_register_progids.restype = ctypes.c_long
+        d.fes_publish_start.argtypes = [
+            ctypes.c_wchar_p,
+            ctypes.c_wchar_p,
+            ctypes.c_int,
+            ctypes.c_double,
+        ]
+        d.fes_publish_start.restype = ctypes.c_long
+        d.fes_publish_wait.argtypes = [ctypes.c_ulong]
+        d.fes_publish_wait.restype = ctypes.c_int
+        d.fes_publish_cancel.restype = None
+        times = ctypes.POINTER(ctypes.c_longlong)
+        hresult = ctypes.POINTER(ctypes.c_long)
+        d.fes_publish_results.argtypes = [
+            times,
+            times,
+            ctypes.c_int,
+            hresult,
+            ctypes.POINTER(ctypes.c_int),
+            hresult,
+        ]
+        d.fes_publish_results.restype = ctypes.c_int
         hr = d.fes_register_typelibs(str(Path(path).parent))
         if hr < 0:
             raise OSError(f"registering the test type libraries failed: 0x{hr & 0xFFFFFFFF:08X}")
@@ -155,6 +184,52 @@ class FakeEventSystem:
         hr = self._dll.fes_publish(user, session, via == "dispatch", method)
         if hr < 0:
             raise OSError(f"publishing {method or 'all'} failed: 0x{hr & 0xFFFFFFFF:08X}")
+
+    def register_progids(self) -> None:
+        """Registers EventSystem.EventSystem and EventSystem.EventSubscription
+        for the stand-in (under Wine only), for code that creates them by name."""
+        hr = self._dll.fes_register_progids()
+        if hr < 0:
+            raise OSError(f"registering the Event System ProgIDs failed: {_hex(hr)}")
+
+    # A publisher like SENS's, on a thread of the stand-in (see
+    # fake::publish_timed): `count` events of `method` at `rate` per second
+    # (0: back to back), event i with session id i.
+    def publish_start(self, method: str, user: str, count: int, rate: float) -> None:
+        hr = self._dll.fes_publish_start(method, user, count, rate)
+        if hr < 0:
+            raise OSError(f"the publisher did not start: {_hex(hr)}")
+
+    def publish_wait(self, seconds: float) -> bool:
+        """Whether the publication has ended, waiting up to `seconds` (the GIL released)."""
+        return bool(self._dll.fes_publish_wait(int(seconds * 1000)))
+
+    def publish_cancel(self) -> None:
+        """Ends the publication after the event in progress."""
+        self._dll.fes_publish_cancel()
+
+    def publish_results(self, count: int) -> TimedRun:
+        """The ended publication's figures (of at most `count` events)."""
+        if not self.publish_wait(120):
+            raise RuntimeError("the publisher did not finish within 120 s")
+        sent = (ctypes.c_longlong * count)()
+        blocked = (ctypes.c_longlong * count)()
+        hr, failed, first = ctypes.c_long(), ctypes.c_int(), ctypes.c_long()
+        n = self._dll.fes_publish_results(
+            sent, blocked, count, ctypes.byref(hr), ctypes.byref(failed), ctypes.byref(first)
+        )
+        if hr.value < 0:
+            raise OSError(f"the publisher failed: {_hex(hr.value)}")
+        if failed.value:
+            raise OSError(
+                f"{failed.value} calls into the subscriber failed, the first with "
+                f"{_hex(first.value)}"
+            )
+        return TimedRun(list(sent[:n]), list(blocked[:n]))
+
+
+def _hex(hresult: int) -> str:
+    return f"0x{hresult & 0xFFFFFFFF:08X}"
 
 
 _loaded: Optional[FakeEventSystem] = None
