@@ -87,9 +87,9 @@ case $MODE in
     smoke) TESTS=(tests/test_installed_package.py tests/test_windows_event_system.py
         tests/test_delivery.py tests/test_cli.py tests/test_windows_wts.py) ;;
     bench | bench-full)
-        ARGS="'--part', 'windows'"
-        [ "$MODE" = bench ] && ARGS="$ARGS, '--quick'"
-        echo "--- Windows CPython $VERSION under Wine: python -m benchmarks ${ARGS//\'/}"
+        ARGS="'--part', 'windows'" SHOWN="--part windows"
+        if [ "$MODE" = bench ]; then ARGS="$ARGS, '--quick'" SHOWN="$SHOWN --quick"; fi
+        echo "--- Windows CPython $VERSION under Wine: python -m benchmarks $SHOWN"
         cd "$ROOT"
         # Not `-m benchmarks`: the embeddable CPython ignores the working
         # directory and PYTHONPATH (its ._pth file).
