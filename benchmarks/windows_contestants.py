@@ -88,23 +88,73 @@ class Pysens2(Contestant):
         return t1 - t0, time.perf_counter() - t1
 
 
-def _new_guid() -> str:
-    import pythoncom
+class EventSystemRecipe(Contestant):
+    """What the pywin32 and comtypes recipes share: both subscribe the same
+    way (one EventSubscription per method, Store; Remove by SubscriptionID)
+    and differ in how they create COM objects, GUIDs and the subscriber."""
 
-    return str(pythoncom.CreateGuid())
+    label = ""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def create(self, progid: str) -> Any:
+        raise NotImplementedError
+
+    def new_guid(self) -> str:
+        raise NotImplementedError
+
+    def subscriber(self) -> Any:
+        raise NotImplementedError
+
+    def subscribe(self, methods: list[str]) -> None:
+        event_system = self.create("EventSystem.EventSystem")
+        sink = self.subscriber()
+        for method in methods:
+            sub = self.create(PROGID_SUBSCRIPTION)
+            sub.EventClassID = fes.METHODS[method]
+            sub.PublisherID = fes.SENSGUID_PUBLISHER
+            sub.SubscriptionID = sid = self.new_guid()
+            sub.SubscriptionName = f"{self.label} {method}"
+            sub.MethodName = method
+            sub.SubscriberInterface = sink
+            sub.PerUser = True
+            event_system.Store(PROGID_SUBSCRIPTION, sub)
+            self.ids.append(sid)
+
+    def unsubscribe(self) -> None:
+        event_system = self.create("EventSystem.EventSystem")
+        for sid in self.ids:
+            event_system.Remove(PROGID_SUBSCRIPTION, f"SubscriptionID={sid}")
+        self.ids.clear()
+
+    def stop(self) -> None:
+        self.unsubscribe()
+
+    @classmethod
+    def start_stop(cls, n: int) -> tuple[float, float]:
+        recipe = cls.__new__(cls)
+        EventSystemRecipe.__init__(recipe)
+        t0 = time.perf_counter()
+        recipe.subscribe((METHODS_LOGON2 + METHODS_LOGON)[:n])
+        t1 = time.perf_counter()
+        recipe.unsubscribe()
+        return t1 - t0, time.perf_counter() - t1
 
 
-class Pywin32Recipe(Contestant):
+class Pywin32Recipe(EventSystemRecipe):
     """The pywin32 SENS recipe as published: a Python class wrapped with
     win32com.server.util.wrap, subscribed through win32com.client.Dispatch of
     the Event System's ProgIDs."""
 
+    label = "pywin32 recipe"
+
     def __init__(self, pump: str) -> None:
         import pythoncom  # the main thread joins an STA on import, as in the recipe
 
+        super().__init__()
         self.pump = pump
         self.main_thread_pumps = pump == "loop"
-        self.ids: list[str] = []
         if pump == "loop":
             self.subscribe(["SessionDisconnect"])
             return
@@ -127,8 +177,17 @@ class Pywin32Recipe(Contestant):
         if not ready.wait(60):
             raise RuntimeError("the pump thread did not subscribe within 60 s")
 
-    @staticmethod
-    def sink() -> Any:
+    def create(self, progid: str) -> Any:
+        import win32com.client
+
+        return win32com.client.Dispatch(progid)
+
+    def new_guid(self) -> str:
+        import pythoncom
+
+        return str(pythoncom.CreateGuid())
+
+    def subscriber(self) -> Any:
         import pywintypes
         import win32com.server.util
 
@@ -153,31 +212,6 @@ class Pywin32Recipe(Contestant):
 
         return win32com.server.util.wrap(SensLogon2())
 
-    def subscribe(self, methods: list[str]) -> None:
-        import win32com.client
-
-        event_system = win32com.client.Dispatch("EventSystem.EventSystem")
-        sink = self.sink()
-        for method in methods:
-            sub = win32com.client.Dispatch(PROGID_SUBSCRIPTION)
-            sub.EventClassID = fes.METHODS[method]
-            sub.PublisherID = fes.SENSGUID_PUBLISHER
-            sub.SubscriptionID = sid = _new_guid()
-            sub.SubscriptionName = f"pywin32 recipe {method}"
-            sub.MethodName = method
-            sub.SubscriberInterface = sink
-            sub.PerUser = True
-            event_system.Store(PROGID_SUBSCRIPTION, sub)
-            self.ids.append(sid)
-
-    def unsubscribe(self) -> None:
-        import win32com.client
-
-        event_system = win32com.client.Dispatch("EventSystem.EventSystem")
-        for sid in self.ids:
-            event_system.Remove(PROGID_SUBSCRIPTION, f"SubscriptionID={sid}")
-        self.ids.clear()
-
     def wait_for(self, done: Callable[[], bool], seconds: float) -> bool:
         if self.pump != "loop":
             return super().wait_for(done, seconds)
@@ -200,42 +234,37 @@ class Pywin32Recipe(Contestant):
             win32api.PostThreadMessage(self.thread_id, win32con.WM_QUIT, 0, 0)
             self.thread.join(30)
 
-    @classmethod
-    def start_stop(cls, n: int) -> tuple[float, float]:
-        recipe = cls.__new__(cls)
-        recipe.ids = []
-        methods = (METHODS_LOGON2 + METHODS_LOGON)[:n]
-        t0 = time.perf_counter()
-        recipe.subscribe(methods)
-        t1 = time.perf_counter()
-        recipe.unsubscribe()
-        return t1 - t0, time.perf_counter() - t1
 
-
-class ComtypesSink(Contestant):
+class ComtypesSink(EventSystemRecipe):
     """A comtypes.COMObject implementing ISensLogon2 from the SENS type
     library, subscribed through comtypes.client.CreateObject. The process
     joins the MTA (sys.coinit_flags = 0 before comtypes is imported), so calls
     arrive on the publisher's thread and nothing has to pump."""
 
+    label = "comtypes"
+
     def __init__(self) -> None:
-        self.ids: list[str] = []
+        super().__init__()
         self.subscribe(["SessionDisconnect"])
 
-    @staticmethod
-    def sens_module() -> Any:
+    def create(self, progid: str) -> Any:
+        import comtypes.client
+
+        return comtypes.client.CreateObject(progid)
+
+    def new_guid(self) -> str:
+        import comtypes
+
+        return str(comtypes.GUID.create_new())
+
+    def subscriber(self) -> Any:
+        import comtypes
         import comtypes.client
 
         # Windows: GetModule("sens.dll"). Wine has no SENS type library; the
         # test one (tests/windows/sens_events.idl) declares the same interfaces.
         tlb = Path(fes.dll_path() or "").parent / "sens_events.tlb"
-        return comtypes.client.GetModule(str(tlb))
-
-    def subscribe(self, methods: list[str]) -> None:
-        import comtypes
-        import comtypes.client
-
-        sens = self.sens_module()
+        sens = comtypes.client.GetModule(str(tlb))
 
         class Sink(comtypes.COMObject):  # type: ignore[misc]
             _com_interfaces_ = [sens.ISensLogon2, sens.ISensLogon]  # noqa: RUF012
@@ -246,40 +275,8 @@ class ComtypesSink(Contestant):
         for name in METHODS_LOGON2 + METHODS_LOGON:
             if name != "SessionDisconnect":
                 setattr(Sink, name, lambda self, *args: None)
-        self.sink = Sink()
-        event_system = comtypes.client.CreateObject("EventSystem.EventSystem")
-        for method in methods:
-            sub = comtypes.client.CreateObject(PROGID_SUBSCRIPTION)
-            sub.EventClassID = fes.METHODS[method]
-            sub.PublisherID = fes.SENSGUID_PUBLISHER
-            sub.SubscriptionID = sid = str(comtypes.GUID.create_new())
-            sub.SubscriptionName = f"comtypes {method}"
-            sub.MethodName = method
-            sub.SubscriberInterface = self.sink.QueryInterface(comtypes.IUnknown)
-            sub.PerUser = True
-            event_system.Store(PROGID_SUBSCRIPTION, sub)
-            self.ids.append(sid)
-
-    def unsubscribe(self) -> None:
-        import comtypes.client
-
-        event_system = comtypes.client.CreateObject("EventSystem.EventSystem")
-        for sid in self.ids:
-            event_system.Remove(PROGID_SUBSCRIPTION, f"SubscriptionID={sid}")
-        self.ids.clear()
-
-    def stop(self) -> None:
-        self.unsubscribe()
-
-    @classmethod
-    def start_stop(cls, n: int) -> tuple[float, float]:
-        c = cls.__new__(cls)
-        c.ids = []
-        t0 = time.perf_counter()
-        c.subscribe((METHODS_LOGON2 + METHODS_LOGON)[:n])
-        t1 = time.perf_counter()
-        c.unsubscribe()
-        return t1 - t0, time.perf_counter() - t1
+        self.sink = Sink()  # the Python object must outlive the subscription
+        return self.sink.QueryInterface(comtypes.IUnknown)
 
 
 CONTESTANTS: dict[str, Callable[[], Contestant]] = {
